@@ -1,0 +1,876 @@
+//! Emits the Rust module of a lowered workflow as tokens.
+//!
+//! Every string that comes from the workflow file becomes a string literal (or
+//! an escaped doc string); identifiers come from [`crate::ident`]. Generated
+//! code names only `::sfn_runtime` and `::core` paths.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ast::{
+    Body, Catcher, Condition, Fail, FailField, Io, Operand, Operator, Pass, PathField,
+    ResourceKind, Seconds, Task, Template, Transition, Wait, WaitFor,
+};
+use crate::ir::{Machine, StateIr};
+use crate::path::{CmpOp, Filter, Literal as PathLiteral, Path, Root, Step};
+
+/// Emits the items of the workflow module (without the `mod` wrapper).
+pub fn emit_items(m: &Machine<'_>) -> TokenStream {
+    let enum_items = emit_state_enum(m);
+    let handlers = emit_handlers(m);
+    let workflow = emit_workflow(m);
+    quote! {
+        #enum_items
+        #handlers
+        #workflow
+    }
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// Text for a doc comment: escaped so that no name can form markdown code
+/// blocks, links or HTML, and on one line.
+pub fn doc_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.escape_debug() {
+        if "`*_<>[]#&|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn kind_name(body: &Body) -> &'static str {
+    match body {
+        Body::Pass(_) => "Pass",
+        Body::Task(_) => "Task",
+        Body::Choice(_) => "Choice",
+        Body::Wait(_) => "Wait",
+        Body::Succeed(_) => "Succeed",
+        Body::Fail(_) => "Fail",
+    }
+}
+
+fn emit_state_enum(m: &Machine<'_>) -> TokenStream {
+    let variants = m.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let mut doc = format!(
+            " \"{}\": {} state, `{}:{}`.",
+            doc_text(s.name),
+            kind_name(s.body),
+            m.file,
+            s.line
+        );
+        if let Some(comment) = s.comment {
+            doc.push_str(&format!(" {}", doc_text(comment)));
+        }
+        quote! { #[doc = #doc] #v }
+    });
+    let names = m.states.iter().map(|s| {
+        let v = ident(&s.variant);
+        let name = s.name;
+        quote! { State::#v => #name }
+    });
+    let all = m.states.iter().map(|s| ident(&s.variant));
+    let count = m.states.len();
+    let start = ident(&m.states[m.start].variant);
+    quote! {
+        /// The states of this workflow, in source order.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum State {
+            #(#variants,)*
+        }
+
+        impl State {
+            /// The state the workflow starts in (`StartAt`).
+            pub const START: State = State::#start;
+
+            /// Every state, in source order.
+            pub const ALL: [State; #count] = [#(State::#all),*];
+
+            /// The state's name as written in the workflow file.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    #(#names,)*
+                }
+            }
+        }
+    }
+}
+
+fn emit_handlers(m: &Machine<'_>) -> TokenStream {
+    let methods = m.methods.iter().map(|method| {
+        let name = ident(&method.ident);
+        let used_by = method
+            .states
+            .iter()
+            .map(|(state, line)| format!("\"{}\" (`{}:{line}`)", doc_text(state), m.file))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let doc1 = format!(" Runs the Task resource `{}`.", doc_text(&method.resource));
+        let doc2 = format!(" Used by: {used_by}.");
+        quote! {
+            #[doc = #doc1]
+            ///
+            #[doc = #doc2]
+            fn #name(
+                &self,
+                input: ::sfn_runtime::Value,
+                ctx: ::sfn_runtime::TaskContext,
+            ) -> impl ::core::future::Future<Output = ::sfn_runtime::TaskResult> + ::core::marker::Send;
+        }
+    });
+    let unit_impl = m.methods.is_empty().then(|| {
+        quote! {
+            /// This workflow has no Task states, so `()` serves as its handlers.
+            impl Handlers for () {}
+        }
+    });
+    quote! {
+        /// The Task handlers this workflow needs: one method per distinct `Resource`.
+        ///
+        /// A handler receives the task's effective input (after `InputPath` and
+        /// `Parameters`; for `arn:aws:states:::lambda:invoke`, the `Payload`) and
+        /// returns the task result, or an error that `Retry` and `Catch` match on.
+        pub trait Handlers: ::core::marker::Send + ::core::marker::Sync {
+            #(#methods)*
+        }
+        #unit_impl
+    }
+}
+
+fn emit_workflow(m: &Machine<'_>) -> TokenStream {
+    let machine_name = &m.machine_name;
+    let timeout = match m.def.timeout_seconds {
+        Some(t) => quote! { ::core::option::Option::Some(#t) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let arms = m.states.iter().map(|s| emit_state(m, s));
+    let file_doc = format!(" Runs the workflow `{}`.", m.file);
+    quote! {
+        #[doc = #file_doc]
+        #[derive(Debug, Clone, Default)]
+        pub struct Workflow<H> {
+            handlers: H,
+        }
+
+        impl<H: Handlers> Workflow<H> {
+            /// The name reported as `$$.StateMachine.Name` unless the run options say otherwise.
+            pub const NAME: &'static str = #machine_name;
+
+            /// A workflow whose Task states call `handlers`.
+            pub fn new(handlers: H) -> Self {
+                Workflow { handlers }
+            }
+
+            /// The handlers.
+            pub fn handlers(&self) -> &H {
+                &self.handlers
+            }
+
+            /// Runs one execution with `input`: its output, or how it failed.
+            pub async fn run(
+                &self,
+                input: ::sfn_runtime::Value,
+            ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::ExecutionError> {
+                self.run_with(input, ::sfn_runtime::RunOptions::new()).await.into_result()
+            }
+
+            /// Runs one execution with `input` and `options`, and reports how it ended.
+            pub async fn run_with(
+                &self,
+                input: ::sfn_runtime::Value,
+                options: ::sfn_runtime::RunOptions,
+            ) -> ::sfn_runtime::Execution {
+                let mut exec = ::sfn_runtime::__private::Exec::start(Self::NAME, &options, &input);
+                let outcome = ::sfn_runtime::__private::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
+                exec.finish(outcome)
+            }
+
+            /// The run loop: one match arm per state.
+            async fn run_loop(
+                &self,
+                exec: &mut ::sfn_runtime::__private::Exec,
+                input: ::sfn_runtime::Value,
+            ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
+                let mut state = State::START;
+                let mut data = input;
+                loop {
+                    match state {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Tokens for a compiled path: a `&'static [Step]` expression.
+fn steps_tokens(steps: &[Step]) -> TokenStream {
+    let items = steps.iter().map(step_tokens);
+    quote! { &[#(#items),*] }
+}
+
+fn step_tokens(step: &Step) -> TokenStream {
+    let p = quote! { ::sfn_runtime::__private::path };
+    match step {
+        Step::Field(name) => quote! { #p::Step::Field(#name) },
+        Step::Index(i) => quote! { #p::Step::Index(#i) },
+        Step::Wildcard => quote! { #p::Step::Wildcard },
+        Step::Descend => quote! { #p::Step::Descend },
+        Step::Slice(start, end, by) => {
+            let opt = |v: &Option<i64>| match v {
+                Some(v) => quote! { ::core::option::Option::Some(#v) },
+                None => quote! { ::core::option::Option::None },
+            };
+            let (s, e) = (opt(start), opt(end));
+            quote! { #p::Step::Slice(#s, #e, #by) }
+        }
+        Step::Union(parts) => {
+            let parts = parts.iter().map(step_tokens);
+            quote! { #p::Step::Union(&[#(#parts),*]) }
+        }
+        Step::Filter(f) => {
+            let f = filter_tokens(f);
+            quote! { #p::Step::Filter(&#f) }
+        }
+    }
+}
+
+fn filter_tokens(f: &Filter) -> TokenStream {
+    let p = quote! { ::sfn_runtime::__private::path };
+    match f {
+        Filter::Exists(steps) => {
+            let s = steps_tokens(steps);
+            quote! { #p::Filter::Exists(#s) }
+        }
+        Filter::Compare(steps, op, lit) => {
+            let s = steps_tokens(steps);
+            let op = match op {
+                CmpOp::Eq => quote! { Eq },
+                CmpOp::Ne => quote! { Ne },
+                CmpOp::Lt => quote! { Lt },
+                CmpOp::Le => quote! { Le },
+                CmpOp::Gt => quote! { Gt },
+                CmpOp::Ge => quote! { Ge },
+            };
+            let lit = match lit {
+                PathLiteral::Null => quote! { #p::Literal::Null },
+                PathLiteral::Bool(b) => quote! { #p::Literal::Bool(#b) },
+                PathLiteral::Num(n) => {
+                    let n = Literal::f64_suffixed(*n);
+                    quote! { #p::Literal::Num(#n) }
+                }
+                PathLiteral::Str(s) => quote! { #p::Literal::Str(#s) },
+            };
+            quote! { #p::Filter::Compare(#s, #p::CmpOp::#op, #lit) }
+        }
+        Filter::And(a, b) => {
+            let (a, b) = (filter_tokens(a), filter_tokens(b));
+            quote! { #p::Filter::And(&#a, &#b) }
+        }
+        Filter::Or(a, b) => {
+            let (a, b) = (filter_tokens(a), filter_tokens(b));
+            quote! { #p::Filter::Or(&#a, &#b) }
+        }
+        Filter::Not(a) => {
+            let a = filter_tokens(a);
+            quote! { #p::Filter::Not(&#a) }
+        }
+    }
+}
+
+/// An expression that reads `path` from `source` (a `&Value` expression) as an owned value.
+fn read_path(path: &Path, source: &TokenStream) -> TokenStream {
+    let steps = steps_tokens(&path.steps);
+    let text = &path.text;
+    let definite = path.is_definite();
+    match path.root {
+        Root::Context => {
+            quote! { ::sfn_runtime::__private::read_context_path(exec, #steps, #definite, #text)? }
+        }
+        _ if definite => {
+            quote! { ::sfn_runtime::__private::read_path(exec, #source, #steps, #text)? }
+        }
+        _ => quote! { ::sfn_runtime::__private::path::select(#source, #steps) },
+    }
+}
+
+/// A JSON literal as an expression building it.
+fn literal(v: &serde_json::Value) -> TokenStream {
+    let rt = quote! { ::sfn_runtime::__private };
+    match v {
+        serde_json::Value::Null => quote! { #rt::Value::Null },
+        serde_json::Value::Bool(b) => quote! { #rt::Value::Bool(#b) },
+        serde_json::Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                quote! { #rt::Value::from(#u) }
+            } else if let Some(i) = n.as_i64() {
+                quote! { #rt::Value::from(#i) }
+            } else {
+                let f = Literal::f64_suffixed(n.as_f64().unwrap_or(0.0));
+                quote! { #rt::Value::from(#f) }
+            }
+        }
+        serde_json::Value::String(s) => quote! { #rt::Value::from(#s) },
+        serde_json::Value::Array(items) => {
+            let items = items.iter().map(literal);
+            quote! { #rt::arr([#(#items),*]) }
+        }
+        serde_json::Value::Object(members) => {
+            let members = members.iter().map(|(k, v)| {
+                let v = literal(v);
+                quote! { (#k, #v) }
+            });
+            quote! { #rt::obj([#(#members),*]) }
+        }
+    }
+}
+
+/// A payload template applied to `source` (a `&Value` expression).
+fn template(t: &Template, source: &TokenStream) -> TokenStream {
+    let rt = quote! { ::sfn_runtime::__private };
+    match t {
+        Template::Literal(v) => literal(v),
+        Template::Object(members) => {
+            let members = members.iter().map(|(k, v)| {
+                let v = template(v, source);
+                quote! { (#k, #v) }
+            });
+            quote! { #rt::obj([#(#members),*]) }
+        }
+        Template::Array(items) => {
+            let items = items.iter().map(|i| template(i, source));
+            quote! { #rt::arr([#(#items),*]) }
+        }
+        Template::Path { path, field } => {
+            let steps = steps_tokens(&path.steps);
+            let text = &path.text;
+            let definite = path.is_definite();
+            match path.root {
+                Root::Context => {
+                    quote! { #rt::template_context_path(exec, #source, #steps, #definite, #text, #field)? }
+                }
+                _ => {
+                    quote! { #rt::template_path(exec, #source, #steps, #definite, #text, #field)? }
+                }
+            }
+        }
+    }
+}
+
+/// Statements that set `input` to the state's effective input (InputPath).
+/// With `keep_raw`, `data` stays intact for ResultPath or a catcher.
+fn input_path(io: &Io, keep_raw: bool) -> TokenStream {
+    match &io.input_path {
+        PathField::Default if keep_raw => quote! { let input = data.clone(); },
+        PathField::Default => quote! { let input = ::core::mem::take(&mut data); },
+        PathField::Null => quote! { let input = ::sfn_runtime::__private::obj([]); },
+        PathField::Path(p) => {
+            let read = read_path(p, &quote! { &data });
+            quote! { let input = #read; }
+        }
+    }
+}
+
+/// An expression: `value` (an owned `Value` expression) with OutputPath applied.
+fn output_path(io: &Io, value: TokenStream) -> TokenStream {
+    match &io.output_path {
+        PathField::Default => value,
+        PathField::Null => quote! { ::sfn_runtime::__private::obj([]) },
+        PathField::Path(p) => {
+            let read = read_path(p, &quote! { &__selected });
+            quote! {{
+                let __selected = #value;
+                #read
+            }}
+        }
+    }
+}
+
+/// An expression merging `result` into `raw` (owned expressions) by ResultPath.
+fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> TokenStream {
+    match field {
+        PathField::Default => result,
+        PathField::Null => raw,
+        PathField::Path(p) => {
+            let steps = steps_tokens(&p.steps);
+            let text = &p.text;
+            quote! { ::sfn_runtime::__private::merge_result(exec, #raw, #steps, #text, #result)? }
+        }
+    }
+}
+
+/// The statement that moves on after a state: to `Next`, or out of the run loop.
+fn transition(m: &Machine<'_>, t: &Transition) -> TokenStream {
+    match t {
+        Transition::Next(target) => {
+            let v = ident(&m.states[m.target(target)].variant);
+            quote! { state = State::#v; }
+        }
+        Transition::End => quote! { return ::core::result::Result::Ok(data); },
+    }
+}
+
+fn emit_state(m: &Machine<'_>, s: &StateIr<'_>) -> TokenStream {
+    let v = ident(&s.variant);
+    let name = s.name;
+    let kind = format_ident!("{}", kind_name(s.body));
+    let enter = quote! { exec.enter(#name, ::sfn_runtime::__private::StateKind::#kind, &data); };
+    let body = match s.body {
+        Body::Pass(p) => emit_pass(m, p),
+        Body::Task(t) => emit_task(m, s, t),
+        Body::Choice(c) => emit_choice(m, c),
+        Body::Wait(w) => emit_wait(m, w),
+        Body::Succeed(io) => emit_succeed(io),
+        Body::Fail(f) => emit_fail(f),
+    };
+    let doc = format!(
+        " \"{}\" ({}, `{}:{}`)",
+        doc_text(s.name),
+        kind_name(s.body),
+        m.file,
+        s.line
+    );
+    quote! {
+        #[doc = #doc]
+        State::#v => {
+            #enter
+            #body
+        }
+    }
+}
+
+fn emit_pass(m: &Machine<'_>, p: &Pass) -> TokenStream {
+    let keep_raw = !matches!(p.result_path, PathField::Default);
+    let trivial = p.parameters.is_none()
+        && p.result.is_none()
+        && matches!(p.io.input_path, PathField::Default);
+    let next = transition(m, &p.transition);
+    if trivial && matches!(p.result_path, PathField::Default | PathField::Null) {
+        let out = output_path(&p.io, quote! { data });
+        return quote! {
+            data = #out;
+            exec.exit(&data);
+            #next
+        };
+    }
+    let input = if p.result.is_some() && p.parameters.is_none() {
+        // `Result` replaces the effective input, which only a path error can observe.
+        match &p.io.input_path {
+            PathField::Path(path) => {
+                let read = read_path(path, &quote! { &data });
+                quote! { let _ = #read; }
+            }
+            _ => quote! {},
+        }
+    } else {
+        input_path(&p.io, keep_raw)
+    };
+    let result = match (&p.result, &p.parameters) {
+        (Some(r), Some(params)) => {
+            let params = template(params, &quote! { &input });
+            let lit = literal(r);
+            quote! { let _ = #params; let result = #lit; }
+        }
+        (Some(r), None) => {
+            let lit = literal(r);
+            quote! { let result = #lit; }
+        }
+        (None, Some(params)) => {
+            let params = template(params, &quote! { &input });
+            quote! { let result = #params; }
+        }
+        (None, None) => quote! { let result = input; },
+    };
+    let merged = result_path(&p.result_path, quote! { data }, quote! { result });
+    let out = output_path(&p.io, merged);
+    quote! {
+        #input
+        #result
+        data = #out;
+        exec.exit(&data);
+        #next
+    }
+}
+
+fn seconds_expr(s: &Option<Seconds>, field: &str) -> TokenStream {
+    match s {
+        None => quote! { ::core::option::Option::None },
+        Some(Seconds::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(Seconds::Path(p)) => {
+            let steps = steps_tokens(&p.steps);
+            let text = &p.text;
+            quote! {
+                ::core::option::Option::Some(
+                    ::sfn_runtime::__private::positive_seconds(exec, &input, #steps, #text, #field)?
+                )
+            }
+        }
+    }
+}
+
+fn resource_kind_tokens(kind: &ResourceKind) -> TokenStream {
+    let rt = quote! { ::sfn_runtime::__private };
+    match kind {
+        ResourceKind::LambdaFunction { .. } => quote! { #rt::ResourceKind::LambdaFunction },
+        ResourceKind::LambdaInvoke => quote! { #rt::ResourceKind::LambdaInvoke },
+        ResourceKind::Service { resource_type, api } => {
+            quote! { #rt::ResourceKind::Service { resource_type: #resource_type, api: #api } }
+        }
+        ResourceKind::Activity { .. } => quote! { #rt::ResourceKind::Activity },
+    }
+}
+
+fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
+    let rt = quote! { ::sfn_runtime::__private };
+    let method = ident(&m.methods[s.method.unwrap_or(0)].ident);
+    let name = s.name;
+    let resource = &t.resource.value;
+    let kind = resource_kind_tokens(&t.kind);
+    let uses_token = match &t.kind {
+        ResourceKind::Activity { .. } => true,
+        ResourceKind::Service { api, .. } => api.ends_with(".waitForTaskToken"),
+        _ => false,
+    };
+    let catches = !t.catch.is_empty();
+    let keep_raw = catches || !matches!(t.result_path, PathField::Default);
+    let input = input_path(&t.io, keep_raw);
+    let reuses_input = !t.retry.is_empty();
+    let params = match &t.parameters {
+        Some(p) => template(p, &quote! { &input }),
+        None if reuses_input => quote! { input.clone() },
+        None => quote! { input },
+    };
+    let timeout = seconds_expr(&t.timeout, "TimeoutSecondsPath");
+    let heartbeat = seconds_expr(&t.heartbeat, "HeartbeatSecondsPath");
+    let retriers = t.retry.iter().map(|r| {
+        let equals = &r.error_equals;
+        let interval = r.interval_seconds;
+        let attempts = r.max_attempts;
+        let backoff = r.backoff_rate;
+        let max_delay = match r.max_delay_seconds {
+            Some(d) => quote! { ::core::option::Option::Some(#d) },
+            None => quote! { ::core::option::Option::None },
+        };
+        let jitter = r.full_jitter;
+        quote! {
+            #rt::Retrier {
+                error_equals: &[#(#equals),*],
+                interval_seconds: #interval,
+                max_attempts: #attempts,
+                backoff_rate: #backoff,
+                max_delay_seconds: #max_delay,
+                full_jitter: #jitter,
+            }
+        }
+    });
+    let retry_count = t.retry.len();
+    let call = quote! {
+        #rt::invoke(
+            exec,
+            &#rt::TaskSpec { state: #name, resource: #resource, kind: #kind, uses_token: #uses_token },
+            #params,
+            timeout,
+            heartbeat,
+            |input, ctx| self.handlers.#method(input, ctx),
+        )
+        .await
+    };
+    let limits = quote! {
+        let timeout = #timeout;
+        let heartbeat = #heartbeat;
+    };
+    let attempts = if t.retry.is_empty() {
+        quote! { #limits let result = #call; }
+    } else {
+        quote! {
+            #limits
+            let mut retry = #rt::RetryState::<#retry_count>::new();
+            let result = loop {
+                match #call {
+                    ::core::result::Result::Err(error) => match retry.next_delay(&[#(#retriers),*], &error) {
+                        ::core::option::Option::Some(delay) => {
+                            #rt::sleep(delay).await;
+                            exec.count_retry();
+                        }
+                        ::core::option::Option::None => break ::core::result::Result::Err(error),
+                    },
+                    ok => break ok,
+                }
+            };
+        }
+    };
+    let selected = match &t.result_selector {
+        Some(sel) => {
+            let sel = template(sel, &quote! { &result });
+            quote! { let result = #sel; }
+        }
+        None => quote! {},
+    };
+    let raw = if catches {
+        quote! { data.clone() }
+    } else {
+        quote! { data }
+    };
+    let merged = result_path(&t.result_path, raw, quote! { result });
+    let out = output_path(&t.io, merged);
+    let next = transition(m, &t.transition);
+    if !catches {
+        return quote! {
+            #input
+            #attempts
+            let result = result?;
+            #selected
+            data = #out;
+            exec.exit(&data);
+            #next
+        };
+    }
+    let lists = t.catch.iter().map(|c| {
+        let equals = &c.error_equals;
+        quote! { &[#(#equals),*] }
+    });
+    let handlers = t
+        .catch
+        .iter()
+        .enumerate()
+        .map(|(i, c)| emit_catcher(m, i, c));
+    quote! {
+        let outcome: ::core::result::Result<#rt::Value, ::sfn_runtime::Error> = async {
+            #input
+            #attempts
+            let result = result?;
+            #selected
+            ::core::result::Result::Ok(#out)
+        }
+        .await;
+        match outcome {
+            ::core::result::Result::Ok(output) => {
+                data = output;
+                exec.exit(&data);
+                #next
+            }
+            ::core::result::Result::Err(error) => match #rt::catch_index(&error, &[#(#lists),*]) {
+                #(#handlers)*
+                _ => return ::core::result::Result::Err(error),
+            },
+        }
+    }
+}
+
+fn emit_catcher(m: &Machine<'_>, index: usize, c: &Catcher) -> TokenStream {
+    let target = ident(&m.states[m.target(&c.next)].variant);
+    let merged = result_path(
+        &c.result_path,
+        quote! { data },
+        quote! { error.to_output() },
+    );
+    quote! {
+        ::core::option::Option::Some(#index) => {
+            data = #merged;
+            exec.exit(&data);
+            state = State::#target;
+        }
+    }
+}
+
+fn condition(c: &Condition) -> TokenStream {
+    let rt = quote! { ::sfn_runtime::__private };
+    match c {
+        Condition::And(items) => {
+            let items = items.iter().map(condition);
+            quote! { (#(#items)&&*) }
+        }
+        Condition::Or(items) => {
+            let items = items.iter().map(condition);
+            quote! { (#(#items)||*) }
+        }
+        Condition::Not(inner) => {
+            let inner = condition(inner);
+            quote! { !#inner }
+        }
+        Condition::Test {
+            variable,
+            op,
+            operand,
+        } => {
+            let var_steps = steps_tokens(&variable.steps);
+            let var_text = &variable.text;
+            let context = variable.root == Root::Context;
+            if *op == Operator::IsPresent {
+                let expected = matches!(operand, Operand::Bool(true));
+                return quote! { (#rt::is_present(exec, &input, #context, #var_steps) == #expected) };
+            }
+            let variable = quote! { (#context, #var_steps, #var_text) };
+            match operand {
+                Operand::Path(p) => {
+                    let steps = steps_tokens(&p.steps);
+                    let text = &p.text;
+                    let other_context = p.root == Root::Context;
+                    let variant = format_ident!("{}", format!("{op:?}"));
+                    quote! {
+                        #rt::test_path(
+                            exec,
+                            &input,
+                            #variable,
+                            (#other_context, #steps, #text),
+                            #rt::choice::Op::#variant,
+                        )?
+                    }
+                }
+                _ => {
+                    let test = test_expr(*op, operand);
+                    quote! { #rt::test(exec, &input, #variable, |__value| #test)? }
+                }
+            }
+        }
+    }
+}
+
+fn test_expr(op: Operator, operand: &Operand) -> TokenStream {
+    let rt = quote! { ::sfn_runtime::__private };
+    let func = format_ident!("{}", operator_fn(op));
+    match operand {
+        Operand::Str(s) => quote! { #rt::choice::#func(__value, #s) },
+        Operand::Num(n) => {
+            let n = Literal::f64_suffixed(*n);
+            quote! { #rt::choice::#func(__value, #n) }
+        }
+        Operand::Bool(b) => match op {
+            Operator::BooleanEquals => quote! { #rt::choice::#func(__value, #b) },
+            _ if *b => quote! { #rt::choice::#func(__value) },
+            _ => quote! { !#rt::choice::#func(__value) },
+        },
+        Operand::Timestamp(secs, nanos) => {
+            quote! { #rt::choice::#func(__value, #rt::Timestamp::new(#secs, #nanos)) }
+        }
+        Operand::Path(_) => quote! { false },
+    }
+}
+
+fn operator_fn(op: Operator) -> &'static str {
+    match op {
+        Operator::StringEquals => "string_equals",
+        Operator::StringLessThan => "string_less_than",
+        Operator::StringGreaterThan => "string_greater_than",
+        Operator::StringLessThanEquals => "string_less_than_equals",
+        Operator::StringGreaterThanEquals => "string_greater_than_equals",
+        Operator::StringMatches => "string_matches",
+        Operator::NumericEquals => "numeric_equals",
+        Operator::NumericLessThan => "numeric_less_than",
+        Operator::NumericGreaterThan => "numeric_greater_than",
+        Operator::NumericLessThanEquals => "numeric_less_than_equals",
+        Operator::NumericGreaterThanEquals => "numeric_greater_than_equals",
+        Operator::BooleanEquals => "boolean_equals",
+        Operator::TimestampEquals => "timestamp_equals",
+        Operator::TimestampLessThan => "timestamp_less_than",
+        Operator::TimestampGreaterThan => "timestamp_greater_than",
+        Operator::TimestampLessThanEquals => "timestamp_less_than_equals",
+        Operator::TimestampGreaterThanEquals => "timestamp_greater_than_equals",
+        Operator::IsNull => "is_null",
+        Operator::IsPresent => "is_present",
+        Operator::IsNumeric => "is_numeric",
+        Operator::IsString => "is_string",
+        Operator::IsBoolean => "is_boolean",
+        Operator::IsTimestamp => "is_timestamp",
+    }
+}
+
+fn emit_choice(m: &Machine<'_>, c: &crate::ast::Choice) -> TokenStream {
+    let input = input_path(&c.io, false);
+    let rules = c.choices.iter().map(|(cond, next)| {
+        let cond = condition(cond);
+        let v = ident(&m.states[m.target(next)].variant);
+        quote! { if #cond { State::#v } else }
+    });
+    let fallback = match &c.default {
+        Some(d) => {
+            let v = ident(&m.states[m.target(d)].variant);
+            quote! { { State::#v } }
+        }
+        None => quote! {{
+            return ::core::result::Result::Err(exec.runtime_error(
+                "Failed to transition out of the state. The state does not point to a next state.",
+            ));
+        }},
+    };
+    let out = output_path(&c.io, quote! { input });
+    quote! {
+        #input
+        let next = #(#rules)* #fallback;
+        data = #out;
+        exec.exit(&data);
+        state = next;
+    }
+}
+
+fn emit_wait(m: &Machine<'_>, w: &Wait) -> TokenStream {
+    let rt = quote! { ::sfn_runtime::__private };
+    let input = input_path(&w.io, false);
+    let wait = match &w.until {
+        WaitFor::Seconds(n) => quote! { #rt::wait_seconds(#n).await; },
+        WaitFor::Timestamp(secs, nanos) => {
+            quote! { #rt::wait_until(exec, #rt::Timestamp::new(#secs, #nanos)).await?; }
+        }
+        WaitFor::SecondsPath(p) => {
+            let steps = steps_tokens(&p.steps);
+            let text = &p.text;
+            quote! { #rt::wait_seconds_path(exec, &input, #steps, #text).await?; }
+        }
+        WaitFor::TimestampPath(p) => {
+            let steps = steps_tokens(&p.steps);
+            let text = &p.text;
+            quote! { #rt::wait_timestamp_path(exec, &input, #steps, #text).await?; }
+        }
+    };
+    let out = output_path(&w.io, quote! { input });
+    let next = transition(m, &w.transition);
+    quote! {
+        #input
+        #wait
+        data = #out;
+        exec.exit(&data);
+        #next
+    }
+}
+
+fn emit_succeed(io: &Io) -> TokenStream {
+    let input = input_path(io, false);
+    let out = output_path(io, quote! { input });
+    quote! {
+        #input
+        data = #out;
+        exec.exit(&data);
+        return ::core::result::Result::Ok(data);
+    }
+}
+
+fn emit_fail(f: &Fail) -> TokenStream {
+    let field = |v: &Option<FailField>, name: &str| match v {
+        None => quote! { ::core::option::Option::None },
+        Some(FailField::Literal(s)) => {
+            quote! { ::core::option::Option::Some(::std::string::String::from(#s)) }
+        }
+        Some(FailField::Path(p)) => {
+            let steps = steps_tokens(&p.steps);
+            let text = &p.text;
+            let context = p.root == Root::Context;
+            quote! {
+                ::core::option::Option::Some(
+                    ::sfn_runtime::__private::fail_field(exec, &data, #context, #steps, #text, #name)?
+                )
+            }
+        }
+    };
+    let error = field(&f.error, "ErrorPath");
+    let cause = field(&f.cause, "CausePath");
+    quote! {
+        let error = #error;
+        let cause = #cause;
+        return ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause));
+    }
+}

@@ -1,0 +1,22 @@
+//! Support for generated code. Not a stable API: only code emitted by
+//! `sfn-codegen` of the same version may use it.
+
+mod data;
+mod exec;
+pub mod path;
+mod retry;
+mod task;
+mod value;
+
+pub use data::{
+    fail_field, is_present, merge_result, positive_seconds, read_context_path, read_path, sleep,
+    test, test_path, wait_seconds, wait_seconds_path, wait_timestamp_path, wait_until,
+};
+pub use exec::{Exec, Outcome, StateKind, drive};
+pub use retry::{Retrier, RetryState, catch_index, error_matches};
+pub use task::{ResourceKind, TaskSpec, invoke};
+pub use value::{arr, obj, template_context_path, template_path};
+
+pub use crate::choice;
+pub use crate::timestamp::{self, Timestamp};
+pub use serde_json::{Map, Value};

@@ -1,0 +1,356 @@
+//! Running one attempt of a Task state: events, timeouts, heartbeats, panics.
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::FutureExt as _;
+use serde_json::{Map, Value};
+use tokio::sync::Notify;
+use tokio::time::{Instant, sleep_until};
+
+use super::exec::Exec;
+use crate::task::{TaskContext, TaskResult};
+use crate::{Error, names};
+
+/// The payload limit of Step Functions: 256 KiB of UTF-8.
+const PAYLOAD_LIMIT: usize = 262_144;
+
+/// How a `Resource` is invoked, which decides the events and the result shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// A Lambda function ARN: the handler's result is the task result as is.
+    LambdaFunction,
+    /// `arn:aws:states:::lambda:invoke`: the handler gets `Payload`, its result is wrapped.
+    LambdaInvoke,
+    /// Another `arn:aws:states:::<service>:<api>` integration.
+    Service {
+        /// The service part, e.g. `sqs` or `aws-sdk:s3`.
+        resource_type: &'static str,
+        /// The API part, e.g. `sendMessage.waitForTaskToken`.
+        api: &'static str,
+    },
+    /// An activity ARN.
+    Activity,
+}
+
+/// What generated code knows about a Task state at compile time.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskSpec {
+    /// The state's name.
+    pub state: &'static str,
+    /// The state's `Resource`.
+    pub resource: &'static str,
+    /// How the resource is invoked.
+    pub kind: ResourceKind,
+    /// Whether the integration pattern gives the handler a task token.
+    pub uses_token: bool,
+}
+
+impl TaskSpec {
+    fn event_prefix(&self) -> &'static str {
+        match self.kind {
+            ResourceKind::LambdaFunction => "LambdaFunction",
+            ResourceKind::Activity => "Activity",
+            ResourceKind::LambdaInvoke | ResourceKind::Service { .. } => "Task",
+        }
+    }
+
+    fn resource_details(&self) -> Map<String, Value> {
+        let mut d = Map::new();
+        match self.kind {
+            ResourceKind::LambdaInvoke => {
+                d.insert("resourceType".into(), "lambda".into());
+                d.insert("resource".into(), "invoke".into());
+            }
+            ResourceKind::Service { resource_type, api } => {
+                d.insert("resourceType".into(), resource_type.into());
+                d.insert("resource".into(), api.into());
+            }
+            ResourceKind::LambdaFunction | ResourceKind::Activity => {}
+        }
+        d
+    }
+
+    /// The name AWS uses for the task in a `States.DataLimitExceeded` cause.
+    fn limit_name(&self) -> &'static str {
+        match self.kind {
+            ResourceKind::LambdaInvoke => "lambda",
+            ResourceKind::Service { resource_type, .. } => resource_type,
+            ResourceKind::LambdaFunction | ResourceKind::Activity => self.resource,
+        }
+    }
+}
+
+/// Runs one attempt of a task: emits the scheduling events, calls the handler
+/// built by `call`, and turns a timeout, a missed heartbeat, a panic or an
+/// oversized result into the error AWS reports.
+pub async fn invoke<F, Fut>(
+    exec: &mut Exec,
+    spec: &TaskSpec,
+    input: Value,
+    timeout_seconds: Option<u64>,
+    heartbeat_seconds: Option<u64>,
+    call: F,
+) -> Result<Value, Error>
+where
+    F: FnOnce(Value, TaskContext) -> Fut,
+    Fut: Future<Output = TaskResult>,
+{
+    let prefix = spec.event_prefix();
+    exec.event(scheduled(prefix), |_| {
+        let mut d = spec.resource_details();
+        match spec.kind {
+            ResourceKind::LambdaInvoke | ResourceKind::Service { .. } => {
+                d.insert("region".into(), "local".into());
+                d.insert("parameters".into(), input.clone());
+            }
+            ResourceKind::LambdaFunction | ResourceKind::Activity => {
+                d.insert("resource".into(), spec.resource.into());
+                d.insert("input".into(), input.clone());
+            }
+        }
+        if let Some(t) = timeout_seconds {
+            d.insert("timeoutInSeconds".into(), t.into());
+        }
+        if let Some(h) = heartbeat_seconds {
+            d.insert("heartbeatInSeconds".into(), h.into());
+        }
+        d
+    });
+    exec.event(started(prefix), |_| spec.resource_details());
+
+    let (payload, function_name) = if spec.kind == ResourceKind::LambdaInvoke {
+        let (payload, name) = lambda_invoke_payload(exec, input)?;
+        (payload, Some(name))
+    } else {
+        (input, None)
+    };
+    let task_token = spec.uses_token.then(|| exec.issue_task_token());
+    let heartbeat = Arc::new(Notify::new());
+    let ctx = TaskContext {
+        state_name: spec.state,
+        resource: spec.resource,
+        retry_count: exec.retry_count(),
+        task_token,
+        function_name,
+        execution_name: exec.execution_name(),
+        heartbeat: Arc::clone(&heartbeat),
+    };
+    let attempt = AssertUnwindSafe(call(payload, ctx)).catch_unwind();
+    let outcome = race(attempt, timeout_seconds, heartbeat_seconds, &heartbeat).await;
+
+    let result = match outcome {
+        Race::Done(Ok(Ok(value))) => check_size(spec, value).map(|value| {
+            if spec.kind == ResourceKind::LambdaInvoke {
+                lambda_invoke_response(exec, value)
+            } else {
+                value
+            }
+        }),
+        Race::Done(Ok(Err(err))) => Err(err),
+        Race::Done(Err(panic)) => Err(Error::new(
+            names::TASK_FAILED,
+            format!(
+                "the task handler panicked: {}",
+                panic_message(panic.as_ref())
+            ),
+        )),
+        Race::TimedOut => Err(Error::named(names::TIMEOUT)),
+        Race::HeartbeatMissed => Err(Error::new(names::TIMEOUT, "the task missed its heartbeat")),
+    };
+    match &result {
+        Ok(value) => exec.event(succeeded(prefix), |_| {
+            let mut d = spec.resource_details();
+            d.insert("output".into(), value.clone());
+            d
+        }),
+        Err(err) => {
+            let kind = if err.name() == names::TIMEOUT {
+                timed_out(prefix)
+            } else {
+                failed(prefix)
+            };
+            exec.event(kind, |_| {
+                let mut d = spec.resource_details();
+                d.insert("error".into(), err.name().into());
+                if let Some(cause) = err.cause() {
+                    d.insert("cause".into(), cause.into());
+                }
+                d
+            });
+        }
+    }
+    result
+}
+
+enum Race<T> {
+    Done(T),
+    TimedOut,
+    HeartbeatMissed,
+}
+
+async fn race<T>(
+    attempt: impl Future<Output = T>,
+    timeout_seconds: Option<u64>,
+    heartbeat_seconds: Option<u64>,
+    heartbeat: &Notify,
+) -> Race<T> {
+    let start = Instant::now();
+    let far = start + Duration::from_secs(100 * 365 * 24 * 3600);
+    let deadline = timeout_seconds.map_or(far, |t| start + Duration::from_secs(t));
+    let beat = heartbeat_seconds.map(Duration::from_secs);
+    let mut beat_deadline = beat.map_or(far, |b| start + b);
+    tokio::pin!(attempt);
+    loop {
+        tokio::select! {
+            biased;
+            value = &mut attempt => return Race::Done(value),
+            () = sleep_until(deadline) => return Race::TimedOut,
+            () = sleep_until(beat_deadline) => return Race::HeartbeatMissed,
+            () = heartbeat.notified() => {
+                if let Some(b) = beat {
+                    beat_deadline = Instant::now() + b;
+                }
+            }
+        }
+    }
+}
+
+fn check_size(spec: &TaskSpec, value: Value) -> Result<Value, Error> {
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut counter = Counter(0);
+    // Writing to a counter cannot fail; a failure would only undercount.
+    let _ = serde_json::to_writer(&mut counter, &value);
+    if counter.0 > PAYLOAD_LIMIT {
+        return Err(Error::new(
+            names::DATA_LIMIT_EXCEEDED,
+            format!(
+                "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                spec.limit_name()
+            ),
+        ));
+    }
+    Ok(value)
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s
+    } else {
+        "(no message)"
+    }
+}
+
+fn scheduled(prefix: &str) -> &'static str {
+    match prefix {
+        "LambdaFunction" => "LambdaFunctionScheduled",
+        "Activity" => "ActivityScheduled",
+        _ => "TaskScheduled",
+    }
+}
+
+fn started(prefix: &str) -> &'static str {
+    match prefix {
+        "LambdaFunction" => "LambdaFunctionStarted",
+        "Activity" => "ActivityStarted",
+        _ => "TaskStarted",
+    }
+}
+
+fn succeeded(prefix: &str) -> &'static str {
+    match prefix {
+        "LambdaFunction" => "LambdaFunctionSucceeded",
+        "Activity" => "ActivitySucceeded",
+        _ => "TaskSucceeded",
+    }
+}
+
+fn failed(prefix: &str) -> &'static str {
+    match prefix {
+        "LambdaFunction" => "LambdaFunctionFailed",
+        "Activity" => "ActivityFailed",
+        _ => "TaskFailed",
+    }
+}
+
+fn timed_out(prefix: &str) -> &'static str {
+    match prefix {
+        "LambdaFunction" => "LambdaFunctionTimedOut",
+        "Activity" => "ActivityTimedOut",
+        _ => "TaskTimedOut",
+    }
+}
+
+/// Splits the effective input of an `arn:aws:states:::lambda:invoke` task into
+/// the function name and the payload the function receives (`{}` when absent).
+fn lambda_invoke_payload(exec: &Exec, input: Value) -> Result<(Value, String), Error> {
+    let Value::Object(mut params) = input else {
+        return Err(exec.runtime_error("The parameters of a lambda:invoke task must be an object."));
+    };
+    let function_name = match params.remove("FunctionName") {
+        Some(Value::String(name)) => name,
+        _ => {
+            return Err(exec.runtime_error(
+                "The field 'FunctionName' of a lambda:invoke task is required and must be a string.",
+            ));
+        }
+    };
+    let payload = params
+        .remove("Payload")
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    Ok((payload, function_name))
+}
+
+/// The result of `arn:aws:states:::lambda:invoke`: the function's result under
+/// `Payload`, with the metadata Lambda's Invoke API returns.
+fn lambda_invoke_response(exec: &Exec, payload: Value) -> Value {
+    let length = serde_json::to_string(&payload)
+        .map(|s| s.len())
+        .unwrap_or(0)
+        .to_string();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let date = exec.now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    let trace = format!("Root=1-{}", uuid::Uuid::new_v4().simple());
+    let headers: [(&str, &str); 8] = [
+        ("Connection", "keep-alive"),
+        ("Content-Length", &length),
+        ("Content-Type", "application/json"),
+        ("Date", &date),
+        ("X-Amz-Executed-Version", "$LATEST"),
+        ("x-amzn-Remapped-Content-Length", "0"),
+        ("x-amzn-RequestId", &request_id),
+        ("X-Amzn-Trace-Id", &trace),
+    ];
+    let mut all = Map::new();
+    let mut single = Map::new();
+    for (name, value) in headers {
+        all.insert(name.into(), Value::Array(vec![value.into()]));
+        single.insert(name.into(), value.into());
+    }
+    let mut http = Map::new();
+    http.insert("AllHttpHeaders".into(), Value::Object(all));
+    http.insert("HttpHeaders".into(), Value::Object(single));
+    http.insert("HttpStatusCode".into(), 200.into());
+    let mut sdk = Map::new();
+    sdk.insert("RequestId".into(), request_id.clone().into());
+    let mut out = Map::new();
+    out.insert("ExecutedVersion".into(), "$LATEST".into());
+    out.insert("Payload".into(), payload);
+    out.insert("SdkHttpMetadata".into(), Value::Object(http));
+    out.insert("SdkResponseMetadata".into(), Value::Object(sdk));
+    out.insert("StatusCode".into(), 200.into());
+    Value::Object(out)
+}

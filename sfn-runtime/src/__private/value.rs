@@ -1,0 +1,68 @@
+//! Building JSON values in generated code: literals and payload templates.
+
+use serde_json::{Map, Value};
+
+use super::exec::Exec;
+use super::path::{self, Step};
+
+/// An object literal from its members, in order.
+#[inline]
+pub fn obj<const N: usize>(members: [(&'static str, Value); N]) -> Value {
+    let mut map = Map::with_capacity(N);
+    for (k, v) in members {
+        map.insert(k.to_owned(), v);
+    }
+    Value::Object(map)
+}
+
+/// An array literal.
+#[inline]
+pub fn arr<const N: usize>(items: [Value; N]) -> Value {
+    Value::Array(Vec::from(items))
+}
+
+/// The value of a `"key.$": "$…"` template member, read from `input`.
+///
+/// A definite path that matches nothing is a `States.Runtime` error naming the
+/// field, as AWS reports it.
+pub fn template_path(
+    exec: &Exec,
+    input: &Value,
+    steps: &[Step],
+    definite: bool,
+    text: &str,
+    field: &str,
+) -> Result<Value, crate::Error> {
+    if !definite {
+        return Ok(path::select(input, steps));
+    }
+    match path::get(input, steps) {
+        Ok(v) => Ok(v.clone()),
+        Err(_) => Err(exec.runtime_error(format_args!(
+            "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
+            path::compact(input)
+        ))),
+    }
+}
+
+/// The value of a `"key.$": "$$…"` template member, read from the context object.
+pub fn template_context_path(
+    exec: &Exec,
+    input: &Value,
+    steps: &[Step],
+    definite: bool,
+    text: &str,
+    field: &str,
+) -> Result<Value, crate::Error> {
+    let context = exec.context_object();
+    if !definite {
+        return Ok(path::select(&context, steps));
+    }
+    match path::get(&context, steps) {
+        Ok(v) => Ok(v.clone()),
+        Err(_) => Err(exec.runtime_error(format_args!(
+            "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
+            path::compact(input)
+        ))),
+    }
+}
