@@ -7,11 +7,10 @@ use crate::{Options, SourceFile, compile_to_string, module_name};
 
 /// Compiles workflow files from a build script.
 ///
+/// In `build.rs`, inside `fn main`:
+///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     sfn_codegen::Builder::new().workflow("workflows/order.asl.json").run();
-/// }
+/// sfn_codegen::Builder::new().workflow("workflows/order.asl.json").run();
 /// ```
 ///
 /// and in the crate: `include!(concat!(env!("OUT_DIR"), "/order.rs"));`, which

@@ -110,7 +110,10 @@ fn emit_handlers(m: &Machine<'_>) -> TokenStream {
             .map(|(state, line)| format!("\"{}\" (`{}:{line}`)", doc_text(state), m.file))
             .collect::<Vec<_>>()
             .join(", ");
-        let doc1 = format!(" Runs the Task resource `{}`.", doc_text(&method.resource));
+        let doc1 = match &method.function {
+            Some(f) => format!(" Runs the Lambda function `{}` through `{}`.", doc_text(f), doc_text(&method.resource)),
+            None => format!(" Runs the Task resource `{}`.", doc_text(&method.resource)),
+        };
         let doc2 = format!(" Used by: {used_by}.");
         quote! {
             #[doc = #doc1]
@@ -428,15 +431,7 @@ fn emit_state(m: &Machine<'_>, s: &StateIr<'_>) -> TokenStream {
         Body::Succeed(io) => emit_succeed(io),
         Body::Fail(f) => emit_fail(f),
     };
-    let doc = format!(
-        " \"{}\" ({}, `{}:{}`)",
-        doc_text(s.name),
-        kind_name(s.body),
-        m.file,
-        s.line
-    );
     quote! {
-        #[doc = #doc]
         State::#v => {
             #enter
             #body
@@ -645,7 +640,8 @@ fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
             #attempts
             let result = result?;
             #selected
-            ::core::result::Result::Ok(#out)
+            let output = #out;
+            ::core::result::Result::Ok(output)
         }
         .await;
         match outcome {

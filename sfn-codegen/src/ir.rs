@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Body, Definition, ResourceKind, Spanned};
+use crate::ast::{Body, Definition, ResourceKind, Spanned, Task, Template};
 use crate::ident::{self, Namer};
 use crate::source::SourceFile;
 
@@ -48,6 +48,10 @@ pub struct StateIr<'d> {
 pub struct Method {
     /// The method's identifier.
     pub ident: String,
+    /// What identifies the method: the resource, plus the function of a `lambda:invoke`.
+    pub key: String,
+    /// The `FunctionName` of a `lambda:invoke` task, when the definition gives it literally.
+    pub function: Option<String>,
     /// The `Resource` it serves.
     pub resource: String,
     /// The states that call it: names and lines.
@@ -72,22 +76,29 @@ pub fn lower<'d>(def: &'d Definition, file: &SourceFile, machine_name: &str) -> 
         let line = file.line_col(state.name_span.start).0;
         let method = match body {
             Body::Task(task) => {
-                let index = match methods
-                    .iter()
-                    .position(|m| m.resource == task.resource.value)
-                {
+                let function = invoked_function(task);
+                let key = match &function {
+                    Some(f) => format!("{} {f}", task.resource.value),
+                    None => task.resource.value.clone(),
+                };
+                let index = match methods.iter().position(|m| m.key == key) {
                     Some(i) => i,
                     None => {
-                        let base = match &task.kind {
-                            ResourceKind::LambdaFunction { function } => ident::snake(function),
-                            ResourceKind::LambdaInvoke => "lambda_invoke".to_owned(),
-                            ResourceKind::Service { resource_type, api } => {
+                        let base = match (&task.kind, &function) {
+                            (_, Some(f)) => ident::snake(f),
+                            (ResourceKind::LambdaFunction { function }, None) => {
+                                ident::snake(function)
+                            }
+                            (ResourceKind::LambdaInvoke, None) => "lambda_invoke".to_owned(),
+                            (ResourceKind::Service { resource_type, api }, None) => {
                                 ident::snake(&format!("{resource_type} {api}"))
                             }
-                            ResourceKind::Activity { name } => ident::snake(name),
+                            (ResourceKind::Activity { name }, None) => ident::snake(name),
                         };
                         methods.push(Method {
                             ident: method_names.unique(base, "_"),
+                            key,
+                            function,
                             resource: task.resource.value.clone(),
                             states: Vec::new(),
                         });
@@ -123,4 +134,29 @@ pub fn lower<'d>(def: &'d Definition, file: &SourceFile, machine_name: &str) -> 
         machine_name: machine_name.to_owned(),
         by_name,
     }
+}
+
+/// The function a `lambda:invoke` task names literally in `Parameters.FunctionName`
+/// (the name part of an ARN), so that each function gets its own handler method.
+fn invoked_function(task: &Task) -> Option<String> {
+    if task.kind != ResourceKind::LambdaInvoke {
+        return None;
+    }
+    let name = match &task.parameters {
+        Some(Template::Literal(serde_json::Value::Object(map))) => {
+            map.get("FunctionName")?.as_str()?.to_owned()
+        }
+        Some(Template::Object(members)) => {
+            match members.iter().find(|(k, _)| k == "FunctionName")? {
+                (_, Template::Literal(serde_json::Value::String(s))) => s.clone(),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let short = match name.split_once(":function:") {
+        Some((_, rest)) => rest.split(':').next().unwrap_or(rest).to_owned(),
+        None => name,
+    };
+    Some(short)
 }

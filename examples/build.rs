@@ -1,0 +1,8 @@
+//! Compiles the order workflow through the build.rs door (the hello example
+//! uses the `include_workflow!` macro instead).
+
+fn main() {
+    sfn_codegen::Builder::new()
+        .workflow("workflows/order.asl.json")
+        .run();
+}
