@@ -20,6 +20,7 @@ pub fn emit_items(m: &Machine<'_>) -> TokenStream {
     let handlers = emit_handlers(m);
     let workflow = emit_workflow(m);
     quote! {
+        use ::sfn_runtime::__private as __sfn;
         #enum_items
         #handlers
         #workflow
@@ -188,15 +189,15 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
                 input: ::sfn_runtime::Value,
                 options: ::sfn_runtime::RunOptions,
             ) -> ::sfn_runtime::Execution {
-                let mut exec = ::sfn_runtime::__private::Exec::start(Self::NAME, &options, &input);
-                let outcome = ::sfn_runtime::__private::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
+                let mut exec = __sfn::Exec::start(Self::NAME, &options, &input);
+                let outcome = __sfn::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
                 exec.finish(outcome)
             }
 
             /// The run loop: one match arm per state.
             async fn run_loop(
                 &self,
-                exec: &mut ::sfn_runtime::__private::Exec,
+                exec: &mut __sfn::Exec,
                 input: ::sfn_runtime::Value,
             ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
                 let mut state = State::START;
@@ -218,7 +219,7 @@ fn steps_tokens(steps: &[Step]) -> TokenStream {
 }
 
 fn step_tokens(step: &Step) -> TokenStream {
-    let p = quote! { ::sfn_runtime::__private::path };
+    let p = quote! { __sfn::path };
     match step {
         Step::Field(name) => quote! { #p::Step::Field(#name) },
         Step::Index(i) => quote! { #p::Step::Index(#i) },
@@ -244,7 +245,7 @@ fn step_tokens(step: &Step) -> TokenStream {
 }
 
 fn filter_tokens(f: &Filter) -> TokenStream {
-    let p = quote! { ::sfn_runtime::__private::path };
+    let p = quote! { __sfn::path };
     match f {
         Filter::Exists(steps) => {
             let s = steps_tokens(steps);
@@ -293,18 +294,18 @@ fn read_path(path: &Path, source: &TokenStream) -> TokenStream {
     let definite = path.is_definite();
     match path.root {
         Root::Context => {
-            quote! { ::sfn_runtime::__private::read_context_path(exec, #steps, #definite, #text)? }
+            quote! { __sfn::read_context_path(exec, #steps, #definite, #text)? }
         }
         _ if definite => {
-            quote! { ::sfn_runtime::__private::read_path(exec, #source, #steps, #text)? }
+            quote! { __sfn::read_path(exec, #source, #steps, #text)? }
         }
-        _ => quote! { ::sfn_runtime::__private::path::select(#source, #steps) },
+        _ => quote! { __sfn::path::select(#source, #steps) },
     }
 }
 
 /// A JSON literal as an expression building it.
 fn literal(v: &serde_json::Value) -> TokenStream {
-    let rt = quote! { ::sfn_runtime::__private };
+    let rt = quote! { __sfn };
     match v {
         serde_json::Value::Null => quote! { #rt::Value::Null },
         serde_json::Value::Bool(b) => quote! { #rt::Value::Bool(#b) },
@@ -335,7 +336,7 @@ fn literal(v: &serde_json::Value) -> TokenStream {
 
 /// A payload template applied to `source` (a `&Value` expression).
 fn template(t: &Template, source: &TokenStream) -> TokenStream {
-    let rt = quote! { ::sfn_runtime::__private };
+    let rt = quote! { __sfn };
     match t {
         Template::Literal(v) => literal(v),
         Template::Object(members) => {
@@ -371,7 +372,7 @@ fn input_path(io: &Io, keep_raw: bool) -> TokenStream {
     match &io.input_path {
         PathField::Default if keep_raw => quote! { let input = data.clone(); },
         PathField::Default => quote! { let input = ::core::mem::take(&mut data); },
-        PathField::Null => quote! { let input = ::sfn_runtime::__private::obj([]); },
+        PathField::Null => quote! { let input = __sfn::obj([]); },
         PathField::Path(p) => {
             let read = read_path(p, &quote! { &data });
             quote! { let input = #read; }
@@ -383,7 +384,7 @@ fn input_path(io: &Io, keep_raw: bool) -> TokenStream {
 fn output_path(io: &Io, value: TokenStream) -> TokenStream {
     match &io.output_path {
         PathField::Default => value,
-        PathField::Null => quote! { ::sfn_runtime::__private::obj([]) },
+        PathField::Null => quote! { __sfn::obj([]) },
         PathField::Path(p) => {
             let read = read_path(p, &quote! { &__selected });
             quote! {{
@@ -402,7 +403,7 @@ fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> Toke
         PathField::Path(p) => {
             let steps = steps_tokens(&p.steps);
             let text = &p.text;
-            quote! { ::sfn_runtime::__private::merge_result(exec, #raw, #steps, #text, #result)? }
+            quote! { __sfn::merge_result(exec, #raw, #steps, #text, #result)? }
         }
     }
 }
@@ -422,7 +423,7 @@ fn emit_state(m: &Machine<'_>, s: &StateIr<'_>) -> TokenStream {
     let v = ident(&s.variant);
     let name = s.name;
     let kind = format_ident!("{}", kind_name(s.body));
-    let enter = quote! { exec.enter(#name, ::sfn_runtime::__private::StateKind::#kind, &data); };
+    let enter = quote! { exec.enter(#name, __sfn::StateKind::#kind, &data); };
     let body = match s.body {
         Body::Pass(p) => emit_pass(m, p),
         Body::Task(t) => emit_task(m, s, t),
@@ -446,9 +447,15 @@ fn emit_pass(m: &Machine<'_>, p: &Pass) -> TokenStream {
         && matches!(p.io.input_path, PathField::Default);
     let next = transition(m, &p.transition);
     if trivial && matches!(p.result_path, PathField::Default | PathField::Null) {
-        let out = output_path(&p.io, quote! { data });
+        let select = match &p.io.output_path {
+            PathField::Default => quote! {},
+            _ => {
+                let out = output_path(&p.io, quote! { data });
+                quote! { data = #out; }
+            }
+        };
         return quote! {
-            data = #out;
+            #select
             exec.exit(&data);
             #next
         };
@@ -501,7 +508,7 @@ fn seconds_expr(s: &Option<Seconds>, field: &str) -> TokenStream {
             let text = &p.text;
             quote! {
                 ::core::option::Option::Some(
-                    ::sfn_runtime::__private::positive_seconds(exec, &input, #steps, #text, #field)?
+                    __sfn::positive_seconds(exec, &input, #steps, #text, #field)?
                 )
             }
         }
@@ -509,7 +516,7 @@ fn seconds_expr(s: &Option<Seconds>, field: &str) -> TokenStream {
 }
 
 fn resource_kind_tokens(kind: &ResourceKind) -> TokenStream {
-    let rt = quote! { ::sfn_runtime::__private };
+    let rt = quote! { __sfn };
     match kind {
         ResourceKind::LambdaFunction { .. } => quote! { #rt::ResourceKind::LambdaFunction },
         ResourceKind::LambdaInvoke => quote! { #rt::ResourceKind::LambdaInvoke },
@@ -521,7 +528,7 @@ fn resource_kind_tokens(kind: &ResourceKind) -> TokenStream {
 }
 
 fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
-    let rt = quote! { ::sfn_runtime::__private };
+    let rt = quote! { __sfn };
     let method = ident(&m.methods[s.method.unwrap_or(0)].ident);
     let name = s.name;
     let resource = &t.resource.value;
@@ -675,7 +682,7 @@ fn emit_catcher(m: &Machine<'_>, index: usize, c: &Catcher) -> TokenStream {
 }
 
 fn condition(c: &Condition) -> TokenStream {
-    let rt = quote! { ::sfn_runtime::__private };
+    let rt = quote! { __sfn };
     match c {
         Condition::And(items) => {
             let items = items.iter().map(condition);
@@ -728,7 +735,7 @@ fn condition(c: &Condition) -> TokenStream {
 }
 
 fn test_expr(op: Operator, operand: &Operand) -> TokenStream {
-    let rt = quote! { ::sfn_runtime::__private };
+    let rt = quote! { __sfn };
     let func = format_ident!("{}", operator_fn(op));
     match operand {
         Operand::Str(s) => quote! { #rt::choice::#func(__value, #s) },
@@ -805,7 +812,7 @@ fn emit_choice(m: &Machine<'_>, c: &crate::ast::Choice) -> TokenStream {
 }
 
 fn emit_wait(m: &Machine<'_>, w: &Wait) -> TokenStream {
-    let rt = quote! { ::sfn_runtime::__private };
+    let rt = quote! { __sfn };
     let input = input_path(&w.io, false);
     let wait = match &w.until {
         WaitFor::Seconds(n) => quote! { #rt::wait_seconds(#n).await; },
@@ -857,7 +864,7 @@ fn emit_fail(f: &Fail) -> TokenStream {
             let context = p.root == Root::Context;
             quote! {
                 ::core::option::Option::Some(
-                    ::sfn_runtime::__private::fail_field(exec, &data, #context, #steps, #text, #name)?
+                    __sfn::fail_field(exec, &data, #context, #steps, #text, #name)?
                 )
             }
         }
