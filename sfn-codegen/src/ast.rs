@@ -478,13 +478,19 @@ pub enum FailField {
 
 /// Parses a definition, collecting every shape error into `diags`.
 pub fn parse(root: &Json, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Definition> {
-    let mut p = Parser { text, diags };
+    let mut p = Parser {
+        text,
+        diags,
+        jsonata: false,
+    };
     p.definition(root)
 }
 
 struct Parser<'a> {
     text: &'a str,
     diags: &'a mut Vec<Diagnostic>,
+    /// The machine's `QueryLanguage` is JSONata (reported once, at the top).
+    jsonata: bool,
 }
 
 /// The members of an object, after duplicate and unknown keys were reported.
@@ -546,7 +552,16 @@ impl Parser<'_> {
 
     fn unknown_field(&mut self, m: &Member, what: &str, allowed: &[&str]) {
         let key = m.key.as_str();
-        if key == "Assign" {
+        if key == "End" && what.contains("Choice rule") {
+            self.push(
+                Diagnostic::new(
+                    Code::UnknownField,
+                    m.key_span,
+                    "a Choice rule cannot end the execution",
+                )
+                .help("transition with `Next` to a Succeed state instead"),
+            );
+        } else if key == "Assign" {
             self.error(
                 Code::Unsupported,
                 m.key_span,
@@ -576,7 +591,12 @@ impl Parser<'_> {
 
     fn required<'j>(&mut self, fields: &Fields<'j>, key: &str, what: &str) -> Option<&'j Member> {
         let found = fields.get(key);
-        if found.is_none() {
+        // A misspelled field is already reported as unknown, with this name suggested.
+        let misspelled = fields
+            .members
+            .iter()
+            .any(|m| did_you_mean(&m.key, [key]).is_some());
+        if found.is_none() && !misspelled {
             self.error(
                 Code::MissingField,
                 open_brace(fields.span),
@@ -624,7 +644,7 @@ impl Parser<'_> {
             _ => None,
         };
         let Some(n) = parsed else {
-            self.error(
+            let mut d = Diagnostic::new(
                 Code::WrongType,
                 m.value.span,
                 format!(
@@ -633,6 +653,13 @@ impl Parser<'_> {
                     describe_number(&m.value)
                 ),
             );
+            if m.value
+                .as_str()
+                .is_some_and(|s| s.trim().parse::<i128>().is_ok())
+            {
+                d = d.help("remove the quotes");
+            }
+            self.push(d);
             return None;
         };
         if n < i128::from(min) || n > i128::from(max) {
@@ -648,7 +675,17 @@ impl Parser<'_> {
 
     fn number(&mut self, m: &Member) -> Option<f64> {
         match &m.value.kind {
-            JsonKind::Number(raw) => raw.parse::<f64>().ok().filter(|n| n.is_finite()),
+            JsonKind::Number(raw) => {
+                let n = raw.parse::<f64>().ok().filter(|n| n.is_finite());
+                if n.is_none() {
+                    self.error(
+                        Code::InvalidValue,
+                        m.value.span,
+                        format!("`{}` is out of range: {raw}", m.key),
+                    );
+                }
+                n
+            }
             _ => {
                 self.error(
                     Code::WrongType,
@@ -804,8 +841,23 @@ impl Parser<'_> {
             .and_then(|m| self.integer(m, 0, 99_999_999));
         if let Some(m) = fields.get("QueryLanguage") {
             self.query_language(m);
+            self.jsonata = m.value.as_str() == Some("JSONata");
         }
-        let start_at = self.required(&fields, "StartAt", "the definition");
+        if fields.get("StartAt").is_none() && fields.get("States").is_some() {
+            self.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    open_brace(fields.span),
+                    "the definition is missing the required field `StartAt`",
+                )
+                .help("add `\"StartAt\": \"<first state>\"`"),
+            );
+        }
+        let start_at = if fields.get("States").is_some() {
+            fields.get("StartAt")
+        } else {
+            self.required(&fields, "StartAt", "the definition")
+        };
         let states = self.required(&fields, "States", "the definition");
         let start_at = start_at.and_then(|m| {
             Some(Spanned {
@@ -1001,6 +1053,24 @@ impl Parser<'_> {
                 return state;
             }
         };
+        // A JSONata state gets one `unsupported` diagnostic, not JSONPath rules
+        // that do not apply to it.
+        let state_language = obj.iter().find(|f| f.key == "QueryLanguage");
+        if self.jsonata || state_language.is_some_and(|q| q.value.as_str() == Some("JSONata")) {
+            if let Some(q) = state_language.filter(|_| !self.jsonata) {
+                self.error(
+                    Code::Unsupported,
+                    q.value.span,
+                    "the `JSONata` query language is not supported yet by sfn",
+                );
+            }
+            self.graph_only(
+                &mut state,
+                &m.value,
+                ty_name == "Succeed" || ty_name == "Fail",
+            );
+            return state;
+        }
         let all: Vec<&str> = COMMON.iter().chain(allowed).copied().collect();
         let what = format!("a {ty_name} state");
         let Some(fields) = self.object(&m.value, &what, &all) else {
@@ -1043,12 +1113,36 @@ impl Parser<'_> {
             )
             .label("sfn compiles Pass, Task, Choice, Wait, Succeed and Fail states for now"),
         );
+        self.graph_only(state, json, false);
+    }
+
+    /// Records a state's transitions (for the graph rules) without checking the rest of it.
+    fn graph_only(&mut self, state: &mut State, json: &Json, terminal: bool) {
         let fields = Fields {
             members: json.as_object().unwrap_or(&[]),
             span: json.span,
         };
-        if let Some(t) = self.transition(&fields, state) {
-            let _ = t;
+        if terminal {
+            state.terminal = true;
+        } else if fields.get("Choices").is_none() {
+            let _ = self.transition(&fields, state);
+        }
+        let mut named = |m: &Member| {
+            if let Some(name) = m.value.as_str() {
+                state.targets.push(Spanned {
+                    value: name.to_owned(),
+                    span: m.value.span,
+                });
+            }
+        };
+        if let Some(d) = fields.get("Default") {
+            named(d);
+        }
+        if let Some(JsonKind::Array(rules)) = fields.get("Choices").map(|c| &c.value.kind) {
+            rules
+                .iter()
+                .filter_map(|r| r.get("Next"))
+                .for_each(&mut named);
         }
         if let Some(catch) = fields.get("Catch").and_then(|c| match &c.value.kind {
             JsonKind::Array(items) => Some(items),
@@ -1073,6 +1167,8 @@ impl Parser<'_> {
         let end_value = end.and_then(|e| self.boolean(e));
         match (next, end_value) {
             (Some(n), Some(true)) => {
+                // Counting the state as terminal avoids a follow-on "no terminal state".
+                state.terminal = true;
                 self.push(
                     Diagnostic::new(
                         Code::ExclusiveFields,
@@ -1287,12 +1383,24 @@ impl Parser<'_> {
         let (service, region, account, rest) = (parts[2], parts[3], parts[4], parts[5]);
         if service == "lambda" {
             if let Some(function) = rest.strip_prefix("function:") {
-                let function = function.split(':').next().unwrap_or(function);
-                if !function.is_empty() {
-                    return Some(ResourceKind::LambdaFunction {
-                        function: function.to_owned(),
-                    });
+                let mut parts = function.splitn(2, ':');
+                let name = parts.next().unwrap_or_default();
+                let alias = parts.next();
+                let word = |s: &str| {
+                    !s.is_empty()
+                        && s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                };
+                if !word(name) || alias.is_some_and(|a| a != "$LATEST" && !word(a)) {
+                    self.push(
+                        Diagnostic::new(Code::InvalidResource, resource.span, format!("`{arn}` is not a valid Lambda function ARN"))
+                            .help("a function name and an alias or version use letters, digits, `-` and `_` (or `$LATEST`)"),
+                    );
+                    return None;
                 }
+                return Some(ResourceKind::LambdaFunction {
+                    function: name.to_owned(),
+                });
             }
         }
         if service == "states" && region.is_empty() && account.is_empty() {
@@ -1748,7 +1856,7 @@ impl Parser<'_> {
             self.push(
                 Diagnostic::new(
                     Code::ExclusiveFields,
-                    variable.key_span,
+                    found.get(1).map_or(variable.key_span, |(m, ..)| m.key_span),
                     format!("a Choice rule with `Variable` needs exactly one comparison operator, found {}", found.len()),
                 )
                 .help("use `And` to combine several comparisons"),
@@ -1791,9 +1899,17 @@ impl Parser<'_> {
                 Some(Operand::Str(s.clone()))
             }
             (OperandType::String, _) => wrong(self, "a string"),
-            (OperandType::Number, JsonKind::Number(raw)) => {
-                raw.parse::<f64>().ok().map(Operand::Num)
-            }
+            (OperandType::Number, JsonKind::Number(raw)) => match raw.parse::<f64>() {
+                Ok(n) if n.is_finite() => Some(Operand::Num(n)),
+                _ => {
+                    self.error(
+                        Code::InvalidValue,
+                        v.span,
+                        format!("`{name}` compares with a number out of range: {raw}"),
+                    );
+                    None
+                }
+            },
             (OperandType::Number, _) => wrong(self, "a number"),
             (OperandType::Boolean, JsonKind::Bool(b)) => Some(Operand::Bool(*b)),
             (OperandType::Boolean, _) => wrong(self, "a boolean"),

@@ -15,9 +15,11 @@ pub fn check(def: &Definition, diags: &mut Vec<Diagnostic>) {
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
     let start_ok = check_start_at(def, &index, diags);
-    check_targets(def, &index, diags);
+    let targets_ok = check_targets(def, &index, diags);
     let has_terminal = check_terminal(def, diags);
-    if start_ok && has_terminal {
+    // After a misspelled target, its intended state would be reported as
+    // unreachable too; one mistake should give one error.
+    if start_ok && targets_ok && has_terminal {
         check_reachable(def, &index, diags);
     }
 }
@@ -52,14 +54,21 @@ fn check_start_at(
 }
 
 /// V12: every `Next`, `Default`, `Choices[].Next` and `Catch[].Next` names a state of the same block.
-fn check_targets(def: &Definition, index: &HashMap<&str, usize>, diags: &mut Vec<Diagnostic>) {
+fn check_targets(
+    def: &Definition,
+    index: &HashMap<&str, usize>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let mut ok = true;
     for state in &def.states {
         for target in &state.targets {
             if !index.contains_key(target.value.as_str()) {
                 diags.push(missing_target(target, def, "Next"));
+                ok = false;
             }
         }
     }
+    ok
 }
 
 /// V8: the top level has at least one terminal state.

@@ -129,14 +129,19 @@ impl Diagnostic {
     /// ```
     pub fn render(&self, file: &SourceFile) -> String {
         let title = self.message.as_str();
+        // Show CRLF files without their carriage returns, moving the span to match.
+        let removed_before =
+            |at: usize| file.text.get(..at).map_or(0, |t| t.matches("\r\n").count());
+        let text = file.text.replace("\r\n", "\n");
         let start = self.span.start.min(file.text.len());
         let end = self.span.end.clamp(start, file.text.len());
+        let (start, end) = (start - removed_before(start), end - removed_before(end));
         let annotation = Level::Error.span(start..end);
         let annotation = match &self.label {
             Some(label) => annotation.label(label),
             None => annotation,
         };
-        let snippet = Snippet::source(&file.text)
+        let snippet = Snippet::source(&text)
             .origin(&file.display_path)
             .fold(true)
             .annotation(annotation);
@@ -208,22 +213,30 @@ pub fn did_you_mean<'c>(
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters where a swap of two neighbours counts as one
+/// edit (optimal string alignment), so `Taks` is one edit from `Task`.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                diagonal
-            } else {
-                1 + diagonal.min(above).min(row[j])
-            };
-            diagonal = above;
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        d[i * width] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = best;
         }
     }
-    row[b.len()]
+    d[a.len() * width + b.len()]
 }

@@ -153,6 +153,31 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let arms = m.states.iter().map(|s| emit_state(m, s));
+    let transitions = m.states.iter().any(|s| match s.body {
+        Body::Pass(Pass { transition, .. }) | Body::Wait(Wait { transition, .. }) => {
+            matches!(transition, Transition::Next(_))
+        }
+        Body::Task(t) => matches!(t.transition, Transition::Next(_)) || !t.catch.is_empty(),
+        Body::Choice(_) => true,
+        Body::Succeed(_) | Body::Fail(_) => false,
+    });
+    // A workflow whose states never change the data (only trivial Pass states,
+    // say) must not declare `data` mutable.
+    let arms: Vec<TokenStream> = arms.collect();
+    let arms_text = quote! { #(#arms)* }.to_string();
+    let data_binding = if arms_text.contains("data =") || arms_text.contains("& mut data") {
+        quote! { let mut data = input; }
+    } else {
+        quote! { let data = input; }
+    };
+    let loop_allow = (!transitions).then(|| {
+        quote! { #[allow(clippy::never_loop, reason = "no state of this workflow transitions to another")] }
+    });
+    let state_binding = if transitions {
+        quote! { let mut state = State::START; }
+    } else {
+        quote! { let state = State::START; }
+    };
     let file_doc = format!(" Runs the workflow `{}`.", m.file);
     quote! {
         #[doc = #file_doc]
@@ -195,13 +220,14 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
             }
 
             /// The run loop: one match arm per state.
+            #loop_allow
             async fn run_loop(
                 &self,
                 exec: &mut __sfn::Exec,
                 input: ::sfn_runtime::Value,
             ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-                let mut state = State::START;
-                let mut data = input;
+                #state_binding
+                #data_binding
                 loop {
                     match state {
                         #(#arms)*
@@ -369,14 +395,38 @@ fn template(t: &Template, source: &TokenStream) -> TokenStream {
 /// Statements that set `input` to the state's effective input (InputPath).
 /// With `keep_raw`, `data` stays intact for ResultPath or a catcher.
 fn input_path(io: &Io, keep_raw: bool) -> TokenStream {
+    input_path_as(io, keep_raw, true)
+}
+
+/// [`input_path`], binding `_input` when nothing reads the effective input
+/// (InputPath is still evaluated: a missing path fails the state).
+fn input_path_as(io: &Io, keep_raw: bool, used: bool) -> TokenStream {
+    let name = if used {
+        quote! { input }
+    } else {
+        quote! { _input }
+    };
     match &io.input_path {
-        PathField::Default if keep_raw => quote! { let input = data.clone(); },
-        PathField::Default => quote! { let input = ::core::mem::take(&mut data); },
-        PathField::Null => quote! { let input = __sfn::obj([]); },
+        PathField::Default if !used => quote! {},
+        PathField::Default if keep_raw => quote! { let #name = data.clone(); },
+        PathField::Default => quote! { let #name = ::core::mem::take(&mut data); },
+        PathField::Null if !used => quote! {},
+        PathField::Null => quote! { let #name = __sfn::obj([]); },
         PathField::Path(p) => {
             let read = read_path(p, &quote! { &data });
-            quote! { let input = #read; }
+            quote! { let #name = #read; }
         }
+    }
+}
+
+/// Whether a payload template reads its input: any path does (`$$` paths show
+/// the input in their error message).
+fn reads_input(t: &Template) -> bool {
+    match t {
+        Template::Literal(_) => false,
+        Template::Object(members) => members.iter().any(|(_, v)| reads_input(v)),
+        Template::Array(items) => items.iter().any(reads_input),
+        Template::Path { .. } => true,
     }
 }
 
@@ -399,7 +449,7 @@ fn output_path(io: &Io, value: TokenStream) -> TokenStream {
 fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> TokenStream {
     match field {
         PathField::Default => result,
-        PathField::Null => raw,
+        PathField::Null => quote! {{ ::core::mem::drop(#result); #raw }},
         PathField::Path(p) => {
             let steps = steps_tokens(&p.steps);
             let text = &p.text;
@@ -470,7 +520,8 @@ fn emit_pass(m: &Machine<'_>, p: &Pass) -> TokenStream {
             _ => quote! {},
         }
     } else {
-        input_path(&p.io, keep_raw)
+        let used = p.parameters.as_ref().is_none_or(reads_input);
+        input_path_as(&p.io, keep_raw, used)
     };
     let result = match (&p.result, &p.parameters) {
         (Some(r), Some(params)) => {
@@ -540,7 +591,10 @@ fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
     };
     let catches = !t.catch.is_empty();
     let keep_raw = catches || !matches!(t.result_path, PathField::Default);
-    let input = input_path(&t.io, keep_raw);
+    let used = t.parameters.as_ref().is_none_or(reads_input)
+        || matches!(t.timeout, Some(Seconds::Path(_)))
+        || matches!(t.heartbeat, Some(Seconds::Path(_)));
+    let input = input_path_as(&t.io, keep_raw, used);
     let reuses_input = !t.retry.is_empty();
     let params = match &t.parameters {
         Some(p) => template(p, &quote! { &input }),
@@ -681,19 +735,27 @@ fn emit_catcher(m: &Machine<'_>, index: usize, c: &Catcher) -> TokenStream {
     }
 }
 
-fn condition(c: &Condition) -> TokenStream {
+/// A Choice condition as a `bool` expression; `nested` ones are parenthesised.
+fn condition(c: &Condition, nested: bool) -> TokenStream {
     let rt = quote! { __sfn };
+    let group = |tokens: TokenStream| {
+        if nested {
+            quote! { (#tokens) }
+        } else {
+            tokens
+        }
+    };
     match c {
         Condition::And(items) => {
-            let items = items.iter().map(condition);
-            quote! { (#(#items)&&*) }
+            let items = items.iter().map(|i| condition(i, true));
+            group(quote! { #(#items)&&* })
         }
         Condition::Or(items) => {
-            let items = items.iter().map(condition);
-            quote! { (#(#items)||*) }
+            let items = items.iter().map(|i| condition(i, true));
+            group(quote! { #(#items)||* })
         }
         Condition::Not(inner) => {
-            let inner = condition(inner);
+            let inner = condition(inner, true);
             quote! { !#inner }
         }
         Condition::Test {
@@ -706,7 +768,12 @@ fn condition(c: &Condition) -> TokenStream {
             let context = variable.root == Root::Context;
             if *op == Operator::IsPresent {
                 let expected = matches!(operand, Operand::Bool(true));
-                return quote! { (#rt::is_present(exec, &input, #context, #var_steps) == #expected) };
+                let test = if expected {
+                    quote! { #rt::is_present(exec, &input, #context, #var_steps) }
+                } else {
+                    quote! { !#rt::is_present(exec, &input, #context, #var_steps) }
+                };
+                return test;
             }
             let variable = quote! { (#context, #var_steps, #var_text) };
             match operand {
@@ -724,6 +791,10 @@ fn condition(c: &Condition) -> TokenStream {
                             #rt::choice::Op::#variant,
                         )?
                     }
+                }
+                Operand::Bool(true) if *op != Operator::BooleanEquals => {
+                    let func = format_ident!("{}", operator_fn(*op));
+                    quote! { #rt::test(exec, &input, #variable, #rt::choice::#func)? }
                 }
                 _ => {
                     let test = test_expr(*op, operand);
@@ -785,26 +856,35 @@ fn operator_fn(op: Operator) -> &'static str {
 
 fn emit_choice(m: &Machine<'_>, c: &crate::ast::Choice) -> TokenStream {
     let input = input_path(&c.io, false);
+    // One `if … break` per rule keeps AWS's order and short-circuiting, and stays
+    // readable when several rules share a target.
     let rules = c.choices.iter().map(|(cond, next)| {
-        let cond = condition(cond);
+        let cond = condition(cond, false);
         let v = ident(&m.states[m.target(next)].variant);
-        quote! { if #cond { State::#v } else }
+        quote! {
+            if #cond {
+                break 'choice State::#v;
+            }
+        }
     });
     let fallback = match &c.default {
         Some(d) => {
             let v = ident(&m.states[m.target(d)].variant);
-            quote! { { State::#v } }
+            quote! { State::#v }
         }
-        None => quote! {{
+        None => quote! {
             return ::core::result::Result::Err(exec.runtime_error(
                 "Failed to transition out of the state. The state does not point to a next state.",
-            ));
-        }},
+            ))
+        },
     };
     let out = output_path(&c.io, quote! { input });
     quote! {
         #input
-        let next = #(#rules)* #fallback;
+        let next = 'choice: {
+            #(#rules)*
+            #fallback
+        };
         data = #out;
         exec.exit(&data);
         state = next;

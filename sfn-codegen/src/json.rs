@@ -100,8 +100,47 @@ impl Json {
     }
 }
 
+/// How deeply arrays and objects may nest. Real definitions stay far below;
+/// the bound keeps every recursive stage of the compiler off the stack limit.
+pub const MAX_DEPTH: usize = 128;
+
+/// The offset of the first bracket that nests deeper than [`MAX_DEPTH`].
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Parses `text` as one strict JSON document.
 pub fn parse(text: &str) -> Result<Json, Diagnostic> {
+    if let Some(at) = too_deep(text) {
+        return Err(Diagnostic::new(
+            Code::InvalidJson,
+            Span::new(at, at + 1),
+            format!("the definition nests arrays and objects more than {MAX_DEPTH} levels deep"),
+        ));
+    }
     let options = jsonc_parser::ParseOptions {
         allow_comments: false,
         allow_loose_object_property_names: false,

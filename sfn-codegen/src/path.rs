@@ -109,7 +109,12 @@ impl Path {
 
 /// Parses a path (`$…`, `$$…` or `$var…`).
 pub fn parse(text: &str) -> Result<Path, PathError> {
-    let mut p = Parser { text, pos: 0 };
+    let mut p = Parser {
+        text,
+        pos: 0,
+        filter_depth: 0,
+        filter_terms: 0,
+    };
     if !p.eat('$') {
         return Err(p.error("a path must start with `$`"));
     }
@@ -138,7 +143,14 @@ pub fn parse(text: &str) -> Result<Path, PathError> {
 struct Parser<'a> {
     text: &'a str,
     pos: usize,
+    /// Filter nesting and size so far, bounded so that parsing and emitting stay shallow.
+    filter_depth: usize,
+    filter_terms: usize,
 }
+
+/// The most `!`/`(` nesting and the most comparisons one filter may have.
+const MAX_FILTER_DEPTH: usize = 32;
+const MAX_FILTER_TERMS: usize = 64;
 
 impl Parser<'_> {
     fn peek(&self) -> Option<char> {
@@ -352,10 +364,12 @@ impl Parser<'_> {
         loop {
             match self.bump() {
                 None => return Err(self.error("unterminated quoted name")),
-                Some('\\') => match self.bump() {
-                    Some(c) => out.push(c),
-                    None => return Err(self.error("unterminated quoted name")),
-                },
+                // Inside quotes a backslash escapes only the quote character;
+                // elsewhere it is an ordinary character (as AWS reads `$['a\\"b']`).
+                Some('\\') if self.peek() == Some(quote) => {
+                    self.bump();
+                    out.push(quote);
+                }
                 Some(c) if c == quote => return Ok(out),
                 Some(c) => out.push(c),
             }
@@ -389,7 +403,21 @@ impl Parser<'_> {
     }
 
     fn filter_unary(&mut self) -> Result<Filter, PathError> {
+        self.filter_depth += 1;
+        let result = self.filter_unary_inner();
+        self.filter_depth -= 1;
+        result
+    }
+
+    fn filter_unary_inner(&mut self) -> Result<Filter, PathError> {
         self.skip_ws();
+        if self.filter_depth > MAX_FILTER_DEPTH {
+            return Err(self.error("the filter nests too deeply"));
+        }
+        self.filter_terms += 1;
+        if self.filter_terms > MAX_FILTER_TERMS {
+            return Err(self.error("the filter has too many terms"));
+        }
         if self.peek() == Some('!') && self.peek2() != Some('=') {
             self.bump();
             return Ok(Filter::Not(Box::new(self.filter_unary()?)));

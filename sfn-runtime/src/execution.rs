@@ -38,6 +38,7 @@ pub struct RunOptions {
     pub(crate) ids: ExecutionIds,
     pub(crate) record_history: bool,
     pub(crate) abort: Option<AbortHandle>,
+    pub(crate) express: bool,
 }
 
 impl RunOptions {
@@ -61,6 +62,13 @@ impl RunOptions {
     /// Records the execution's event history, as `GetExecutionHistory` would return it.
     pub fn record_history(mut self, record: bool) -> Self {
         self.record_history = record;
+        self
+    }
+
+    /// Runs as a synchronous Express execution (`StartSyncExecution`), whose
+    /// context object has no `Execution.RedriveCount`.
+    pub fn sync_express(mut self, express: bool) -> Self {
+        self.express = express;
         self
     }
 

@@ -174,49 +174,52 @@ pub mod order {
                     State::CheckPaymentType => {
                         exec.enter("CheckPaymentType", __sfn::StateKind::Choice, &data);
                         let input = ::core::mem::take(&mut data);
-                        let next = if !__sfn::test(
-                            exec,
-                            &input,
-                            (
-                                false,
-                                &[
-                                    __sfn::path::Step::Field("validation"),
-                                    __sfn::path::Step::Field("valid"),
-                                ],
-                                "$.validation.valid",
-                            ),
-                            |__value| __sfn::choice::boolean_equals(__value, true),
-                        )? {
-                            State::RejectOrder
-                        } else if __sfn::test(
-                            exec,
-                            &input,
-                            (
-                                false,
-                                &[
-                                    __sfn::path::Step::Field("payment"),
-                                    __sfn::path::Step::Field("type"),
-                                ],
-                                "$.payment.type",
-                            ),
-                            |__value| __sfn::choice::string_equals(__value, "card"),
-                        )? {
-                            State::ChargeCard
-                        } else if __sfn::test(
-                            exec,
-                            &input,
-                            (
-                                false,
-                                &[
-                                    __sfn::path::Step::Field("payment"),
-                                    __sfn::path::Step::Field("type"),
-                                ],
-                                "$.payment.type",
-                            ),
-                            |__value| __sfn::choice::string_equals(__value, "invoice"),
-                        )? {
-                            State::WaitForWarehouse
-                        } else {
+                        let next = 'choice: {
+                            if !__sfn::test(
+                                exec,
+                                &input,
+                                (
+                                    false,
+                                    &[
+                                        __sfn::path::Step::Field("validation"),
+                                        __sfn::path::Step::Field("valid"),
+                                    ],
+                                    "$.validation.valid",
+                                ),
+                                |__value| __sfn::choice::boolean_equals(__value, true),
+                            )? {
+                                break 'choice State::RejectOrder;
+                            }
+                            if __sfn::test(
+                                exec,
+                                &input,
+                                (
+                                    false,
+                                    &[
+                                        __sfn::path::Step::Field("payment"),
+                                        __sfn::path::Step::Field("type"),
+                                    ],
+                                    "$.payment.type",
+                                ),
+                                |__value| __sfn::choice::string_equals(__value, "card"),
+                            )? {
+                                break 'choice State::ChargeCard;
+                            }
+                            if __sfn::test(
+                                exec,
+                                &input,
+                                (
+                                    false,
+                                    &[
+                                        __sfn::path::Step::Field("payment"),
+                                        __sfn::path::Step::Field("type"),
+                                    ],
+                                    "$.payment.type",
+                                ),
+                                |__value| __sfn::choice::string_equals(__value, "invoice"),
+                            )? {
+                                break 'choice State::WaitForWarehouse;
+                            }
                             State::RejectOrder
                         };
                         data = input;

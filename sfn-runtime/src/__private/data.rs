@@ -221,9 +221,12 @@ pub async fn wait_timestamp_path(
     match until {
         Some(until) => wait_until(exec, until).await,
         None => {
-            let shown = path::get(input, steps)
-                .map(path::compact)
-                .unwrap_or_else(|_| "null".to_owned());
+            // AWS shows a string value without quotes.
+            let shown = match path::get(input, steps) {
+                Ok(Value::String(s)) => s.clone(),
+                Ok(other) => path::compact(other),
+                Err(_) => "null".to_owned(),
+            };
             Err(exec.runtime_error(format_args!(
                 "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {text} == {shown}"
             )))

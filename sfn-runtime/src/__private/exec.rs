@@ -68,6 +68,7 @@ struct Ids {
 #[derive(Debug)]
 pub struct Exec {
     ids: Ids,
+    express: bool,
     input: Value,
     start_wall: DateTime<Utc>,
     start_clock: Instant,
@@ -115,6 +116,7 @@ impl Exec {
         let now = Utc::now();
         let mut exec = Exec {
             ids,
+            express: options.express,
             input: input.clone(),
             start_wall: now,
             start_clock: Instant::now(),
@@ -250,7 +252,9 @@ impl Exec {
         execution.insert("StartTime".into(), format_service(self.start_wall).into());
         execution.insert("Name".into(), self.ids.execution_name.as_ref().into());
         execution.insert("RoleArn".into(), self.ids.role_arn.clone().into());
-        execution.insert("RedriveCount".into(), 0.into());
+        if !self.express {
+            execution.insert("RedriveCount".into(), 0.into());
+        }
         let mut state = Map::with_capacity(3);
         state.insert("Name".into(), self.state.into());
         state.insert("EnteredTime".into(), format_service(self.entered_at).into());

@@ -121,11 +121,11 @@ where
     });
     exec.event(started(prefix), |_| spec.resource_details());
 
-    let (payload, function_name) = if spec.kind == ResourceKind::LambdaInvoke {
-        let (payload, name) = lambda_invoke_payload(exec, input)?;
-        (payload, Some(name))
+    let (payload, function_name, tail) = if spec.kind == ResourceKind::LambdaInvoke {
+        let request = lambda_invoke_payload(exec, input)?;
+        (request.payload, Some(request.function_name), request.tail)
     } else {
-        (input, None)
+        (input, None, false)
     };
     let task_token = spec.uses_token.then(|| exec.issue_task_token());
     let heartbeat = Arc::new(Notify::new());
@@ -144,7 +144,7 @@ where
     let result = match outcome {
         Race::Done(Ok(Ok(value))) => check_size(spec, value).map(|value| {
             if spec.kind == ResourceKind::LambdaInvoke {
-                lambda_invoke_response(exec, value)
+                lambda_invoke_response(exec, value, tail)
             } else {
                 value
             }
@@ -296,7 +296,15 @@ fn timed_out(prefix: &str) -> &'static str {
 
 /// Splits the effective input of an `arn:aws:states:::lambda:invoke` task into
 /// the function name and the payload the function receives (`{}` when absent).
-fn lambda_invoke_payload(exec: &Exec, input: Value) -> Result<(Value, String), Error> {
+/// What `lambda:invoke` sends to the function.
+struct LambdaRequest {
+    payload: Value,
+    function_name: String,
+    /// `LogType: Tail`: the response carries the end of the function's log.
+    tail: bool,
+}
+
+fn lambda_invoke_payload(exec: &Exec, input: Value) -> Result<LambdaRequest, Error> {
     let Value::Object(mut params) = input else {
         return Err(exec.runtime_error("The parameters of a lambda:invoke task must be an object."));
     };
@@ -308,23 +316,36 @@ fn lambda_invoke_payload(exec: &Exec, input: Value) -> Result<(Value, String), E
             ));
         }
     };
-    let payload = params
-        .remove("Payload")
-        .unwrap_or_else(|| Value::Object(Map::new()));
-    Ok((payload, function_name))
+    // Lambda receives the Payload as the request body: a string is sent as is,
+    // so the function sees the JSON it contains; no payload is an empty object.
+    let payload = match params.remove("Payload") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(Value::String(text)) => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        Some(other) => other,
+    };
+    let tail = matches!(params.get("LogType"), Some(Value::String(t)) if t == "Tail");
+    Ok(LambdaRequest {
+        payload,
+        function_name,
+        tail,
+    })
 }
 
 /// The result of `arn:aws:states:::lambda:invoke`: the function's result under
 /// `Payload`, with the metadata Lambda's Invoke API returns.
-fn lambda_invoke_response(exec: &Exec, payload: Value) -> Value {
-    let length = serde_json::to_string(&payload)
-        .map(|s| s.len())
-        .unwrap_or(0)
-        .to_string();
+fn lambda_invoke_response(exec: &Exec, payload: Value, tail: bool) -> Value {
+    let length = python_json_len(&payload).to_string();
     let request_id = uuid::Uuid::new_v4().to_string();
     let date = exec.now().format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let trace = format!("Root=1-{}", uuid::Uuid::new_v4().simple());
-    let headers: [(&str, &str); 8] = [
+    let log = tail.then(|| {
+        use base64::Engine as _;
+        let text = format!(
+            "START RequestId: {request_id} Version: $LATEST\nEND RequestId: {request_id}\nREPORT RequestId: {request_id}\n"
+        );
+        base64::engine::general_purpose::STANDARD.encode(text)
+    });
+    let mut headers: Vec<(&str, &str)> = vec![
         ("Connection", "keep-alive"),
         ("Content-Length", &length),
         ("Content-Type", "application/json"),
@@ -334,6 +355,9 @@ fn lambda_invoke_response(exec: &Exec, payload: Value) -> Value {
         ("x-amzn-RequestId", &request_id),
         ("X-Amzn-Trace-Id", &trace),
     ];
+    if let Some(log) = &log {
+        headers.push(("X-Amz-Log-Result", log));
+    }
     let mut all = Map::new();
     let mut single = Map::new();
     for (name, value) in headers {
@@ -348,9 +372,46 @@ fn lambda_invoke_response(exec: &Exec, payload: Value) -> Value {
     sdk.insert("RequestId".into(), request_id.clone().into());
     let mut out = Map::new();
     out.insert("ExecutedVersion".into(), "$LATEST".into());
+    if let Some(log) = log {
+        out.insert("LogResult".into(), log.into());
+    }
     out.insert("Payload".into(), payload);
     out.insert("SdkHttpMetadata".into(), Value::Object(http));
     out.insert("SdkResponseMetadata".into(), Value::Object(sdk));
     out.insert("StatusCode".into(), 200.into());
     Value::Object(out)
+}
+
+/// The length of the response body as Lambda's Python runtime writes it
+/// (`json.dumps`: `", "` and `": "` separators, non-ASCII escaped as `\uXXXX`),
+/// which is what AWS reports as `Content-Length`.
+fn python_json_len(value: &Value) -> usize {
+    match value {
+        Value::Null | Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
+        Value::Number(n) => n.to_string().len(),
+        Value::String(s) => python_string_len(s),
+        Value::Array(items) => {
+            2 + items.iter().map(python_json_len).sum::<usize>() + 2 * items.len().saturating_sub(1)
+        }
+        Value::Object(map) => {
+            2 + map
+                .iter()
+                .map(|(k, v)| python_string_len(k) + 2 + python_json_len(v))
+                .sum::<usize>()
+                + 2 * map.len().saturating_sub(1)
+        }
+    }
+}
+
+fn python_string_len(s: &str) -> usize {
+    2 + s
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if u32::from(c) < 0x20 => 6,
+            c if c.is_ascii() => 1,
+            c => 6 * c.len_utf16(),
+        })
+        .sum::<usize>()
 }
