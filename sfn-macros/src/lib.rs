@@ -49,7 +49,11 @@ pub fn include_workflow(input: TokenStream) -> TokenStream {
 
 fn expand(args: &Args) -> syn::Result<proc_macro2::TokenStream> {
     let relative = args.path.value();
-    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    // `SFN_MANIFEST_DIR_OVERRIDE` lets compile-fail tests (trybuild builds them in a
+    // crate of its own under `target/`) resolve workflow files from the real crate.
+    let manifest = std::env::var("SFN_MANIFEST_DIR_OVERRIDE")
+        .or_else(|_| std::env::var("CARGO_MANIFEST_DIR"))
+        .unwrap_or_default();
     let full = std::path::Path::new(&manifest).join(&relative);
     let text = std::fs::read_to_string(&full).map_err(|err| {
         syn::Error::new(
@@ -68,7 +72,11 @@ fn expand(args: &Args) -> syn::Result<proc_macro2::TokenStream> {
         Err(diags) => {
             let mut error: Option<syn::Error> = None;
             for d in &diags.items {
-                let e = syn::Error::new(args.path.span(), d.render(&file));
+                // rustc prints `error: ` itself: lead with the message and its code.
+                let rendered = d.render(&file);
+                let body = rendered.split_once('\n').map_or("", |(_, rest)| rest);
+                let message = format!("{} [{}]\n{body}", d.message, d.code);
+                let e = syn::Error::new(args.path.span(), message);
                 match &mut error {
                     Some(all) => all.combine(e),
                     None => error = Some(e),
