@@ -161,15 +161,14 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
         Body::Choice(_) => true,
         Body::Succeed(_) | Body::Fail(_) => false,
     });
-    // A workflow whose states never change the data (only trivial Pass states,
-    // say) must not declare `data` mutable.
-    let arms: Vec<TokenStream> = arms.collect();
-    let arms_text = quote! { #(#arms)* }.to_string();
-    let data_binding = if arms_text.contains("data =") || arms_text.contains("& mut data") {
+    // A workflow whose states never change the data (only trivial Pass states
+    // and Fail states, say) must not declare `data` mutable.
+    let data_binding = if m.states.iter().any(|s| mutates_data(s.body)) {
         quote! { let mut data = input; }
     } else {
         quote! { let data = input; }
     };
+    let reads_context = m.reads_context;
     let loop_allow = (!transitions).then(|| {
         quote! { #[allow(clippy::never_loop, reason = "no state of this workflow transitions to another")] }
     });
@@ -214,7 +213,7 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
                 input: ::sfn_runtime::Value,
                 options: ::sfn_runtime::RunOptions,
             ) -> ::sfn_runtime::Execution {
-                let mut exec = __sfn::Exec::start(Self::NAME, &options, &input);
+                let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, #reads_context);
                 let outcome = __sfn::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
                 exec.finish(outcome)
             }
@@ -392,30 +391,71 @@ fn template(t: &Template, source: &TokenStream) -> TokenStream {
     }
 }
 
-/// Statements that set `input` to the state's effective input (InputPath).
-/// With `keep_raw`, `data` stays intact for ResultPath or a catcher.
-fn input_path(io: &Io, keep_raw: bool) -> TokenStream {
-    input_path_as(io, keep_raw, true)
+/// How a state's work uses its effective input.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Usage {
+    /// Nothing reads it (InputPath is still evaluated: a missing path fails the state).
+    Unused,
+    /// Only read through a reference (templates, `…SecondsPath`): `input` is a `&Value`.
+    Borrowed,
+    /// Consumed (the task input, Pass's result): `input` is a `Value`.
+    Owned,
 }
 
-/// [`input_path`], binding `_input` when nothing reads the effective input
-/// (InputPath is still evaluated: a missing path fails the state).
-fn input_path_as(io: &Io, keep_raw: bool, used: bool) -> TokenStream {
-    let name = if used {
-        quote! { input }
-    } else {
-        quote! { _input }
-    };
-    match &io.input_path {
-        PathField::Default if !used => quote! {},
-        PathField::Default if keep_raw => quote! { let #name = data.clone(); },
-        PathField::Default => quote! { let #name = ::core::mem::take(&mut data); },
-        PathField::Null if !used => quote! {},
-        PathField::Null => quote! { let #name = __sfn::obj([]); },
-        PathField::Path(p) => {
+/// Statements that set `input` to the state's owned effective input (InputPath).
+/// With `keep_raw`, `data` stays intact for ResultPath or a catcher.
+fn input_path(io: &Io, keep_raw: bool) -> TokenStream {
+    input_binding(io, keep_raw, Usage::Owned)
+}
+
+/// [`input_path`] for each [`Usage`]: a borrowed input never clones `data`.
+fn input_binding(io: &Io, keep_raw: bool, usage: Usage) -> TokenStream {
+    match (usage, &io.input_path) {
+        (Usage::Unused, PathField::Path(p)) => {
             let read = read_path(p, &quote! { &data });
-            quote! { let #name = #read; }
+            quote! { let _input = #read; }
         }
+        (Usage::Unused, _) => quote! {},
+        (Usage::Borrowed, PathField::Default) => quote! { let input = &data; },
+        (Usage::Borrowed, PathField::Null) => quote! { let input = &__sfn::obj([]); },
+        (Usage::Borrowed, PathField::Path(p)) => {
+            let read = read_path(p, &quote! { &data });
+            quote! { let input = &#read; }
+        }
+        (Usage::Owned, PathField::Default) if keep_raw => quote! { let input = data.clone(); },
+        (Usage::Owned, PathField::Default) => quote! { let input = ::core::mem::take(&mut data); },
+        (Usage::Owned, PathField::Null) => quote! { let input = __sfn::obj([]); },
+        (Usage::Owned, PathField::Path(p)) => {
+            let read = read_path(p, &quote! { &data });
+            quote! { let input = #read; }
+        }
+    }
+}
+
+/// The `&Value` expression of the effective input bound by [`input_binding`].
+fn input_ref(usage: Usage) -> TokenStream {
+    if usage == Usage::Owned {
+        quote! { &input }
+    } else {
+        quote! { input }
+    }
+}
+
+/// A Pass state that only passes its input on (no InputPath, Parameters,
+/// Result, and a ResultPath of `$` or `null`).
+fn is_trivial_pass(p: &Pass) -> bool {
+    p.parameters.is_none()
+        && p.result.is_none()
+        && matches!(p.io.input_path, PathField::Default)
+        && matches!(p.result_path, PathField::Default | PathField::Null)
+}
+
+/// Whether a state's code assigns or takes `data`.
+fn mutates_data(body: &Body) -> bool {
+    match body {
+        Body::Fail(_) => false,
+        Body::Pass(p) => !(is_trivial_pass(p) && matches!(p.io.output_path, PathField::Default)),
+        _ => true,
     }
 }
 
@@ -492,11 +532,8 @@ fn emit_state(m: &Machine<'_>, s: &StateIr<'_>) -> TokenStream {
 
 fn emit_pass(m: &Machine<'_>, p: &Pass) -> TokenStream {
     let keep_raw = !matches!(p.result_path, PathField::Default);
-    let trivial = p.parameters.is_none()
-        && p.result.is_none()
-        && matches!(p.io.input_path, PathField::Default);
     let next = transition(m, &p.transition);
-    if trivial && matches!(p.result_path, PathField::Default | PathField::Null) {
+    if is_trivial_pass(p) {
         let select = match &p.io.output_path {
             PathField::Default => quote! {},
             _ => {
@@ -520,12 +557,12 @@ fn emit_pass(m: &Machine<'_>, p: &Pass) -> TokenStream {
             _ => quote! {},
         }
     } else {
-        let used = p.parameters.as_ref().is_none_or(reads_input);
-        input_path_as(&p.io, keep_raw, used)
+        input_binding(&p.io, keep_raw, pass_usage(p))
     };
+    let source = input_ref(pass_usage(p));
     let result = match (&p.result, &p.parameters) {
         (Some(r), Some(params)) => {
-            let params = template(params, &quote! { &input });
+            let params = template(params, &source);
             let lit = literal(r);
             quote! { let _ = #params; let result = #lit; }
         }
@@ -534,7 +571,7 @@ fn emit_pass(m: &Machine<'_>, p: &Pass) -> TokenStream {
             quote! { let result = #lit; }
         }
         (None, Some(params)) => {
-            let params = template(params, &quote! { &input });
+            let params = template(params, &source);
             quote! { let result = #params; }
         }
         (None, None) => quote! { let result = input; },
@@ -550,7 +587,16 @@ fn emit_pass(m: &Machine<'_>, p: &Pass) -> TokenStream {
     }
 }
 
-fn seconds_expr(s: &Option<Seconds>, field: &str) -> TokenStream {
+/// How a Pass state uses its effective input: its `Parameters` read it, or it is the result.
+fn pass_usage(p: &Pass) -> Usage {
+    match &p.parameters {
+        Some(params) if reads_input(params) => Usage::Borrowed,
+        Some(_) => Usage::Unused,
+        None => Usage::Owned,
+    }
+}
+
+fn seconds_expr(s: &Option<Seconds>, field: &str, source: &TokenStream) -> TokenStream {
     match s {
         None => quote! { ::core::option::Option::None },
         Some(Seconds::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
@@ -559,7 +605,7 @@ fn seconds_expr(s: &Option<Seconds>, field: &str) -> TokenStream {
             let text = &p.text;
             quote! {
                 ::core::option::Option::Some(
-                    __sfn::positive_seconds(exec, &input, #steps, #text, #field)?
+                    __sfn::positive_seconds(exec, #source, #steps, #text, #field)?
                 )
             }
         }
@@ -591,18 +637,23 @@ fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
     };
     let catches = !t.catch.is_empty();
     let keep_raw = catches || !matches!(t.result_path, PathField::Default);
-    let used = t.parameters.as_ref().is_none_or(reads_input)
-        || matches!(t.timeout, Some(Seconds::Path(_)))
+    let limits_read_input = matches!(t.timeout, Some(Seconds::Path(_)))
         || matches!(t.heartbeat, Some(Seconds::Path(_)));
-    let input = input_path_as(&t.io, keep_raw, used);
+    let usage = match &t.parameters {
+        None => Usage::Owned,
+        Some(params) if reads_input(params) || limits_read_input => Usage::Borrowed,
+        Some(_) => Usage::Unused,
+    };
+    let input = input_binding(&t.io, keep_raw, usage);
+    let source = input_ref(usage);
     let reuses_input = !t.retry.is_empty();
     let params = match &t.parameters {
-        Some(p) => template(p, &quote! { &input }),
+        Some(p) => template(p, &source),
         None if reuses_input => quote! { input.clone() },
         None => quote! { input },
     };
-    let timeout = seconds_expr(&t.timeout, "TimeoutSecondsPath");
-    let heartbeat = seconds_expr(&t.heartbeat, "HeartbeatSecondsPath");
+    let timeout = seconds_expr(&t.timeout, "TimeoutSecondsPath", &source);
+    let heartbeat = seconds_expr(&t.heartbeat, "HeartbeatSecondsPath", &source);
     let retriers = t.retry.iter().map(|r| {
         let equals = &r.error_equals;
         let interval = r.interval_seconds;

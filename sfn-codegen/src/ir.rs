@@ -4,8 +4,12 @@
 
 use std::collections::HashMap;
 
-use crate::ast::{Body, Definition, ResourceKind, Spanned, Task, Template};
+use crate::ast::{
+    Body, Condition, Definition, FailField, Io, Operand, PathField, ResourceKind, Seconds, Spanned,
+    Task, Template, WaitFor,
+};
 use crate::ident::{self, Namer};
+use crate::path::{Path, Root};
 use crate::source::SourceFile;
 
 /// A workflow ready to emit.
@@ -23,6 +27,9 @@ pub struct Machine<'d> {
     pub file: String,
     /// The name reported as `$$.StateMachine.Name` by default.
     pub machine_name: String,
+    /// Whether any path reads the context object (`$$`), so that the runtime
+    /// must keep the execution input for `$$.Execution.Input`.
+    pub reads_context: bool,
     by_name: HashMap<&'d str, usize>,
 }
 
@@ -132,6 +139,11 @@ pub fn lower<'d>(def: &'d Definition, file: &SourceFile, machine_name: &str) -> 
         methods,
         file: file.display_path.clone(),
         machine_name: machine_name.to_owned(),
+        reads_context: def
+            .states
+            .iter()
+            .filter_map(|s| s.body.as_ref())
+            .any(reads_context),
         by_name,
     }
 }
@@ -159,4 +171,57 @@ fn invoked_function(task: &Task) -> Option<String> {
         None => name,
     };
     Some(short)
+}
+
+/// Whether a state reads the context object (`$$`) anywhere.
+fn reads_context(body: &Body) -> bool {
+    fn path(p: &Path) -> bool {
+        p.root == Root::Context
+    }
+    fn field(f: &PathField) -> bool {
+        matches!(f, PathField::Path(p) if path(p))
+    }
+    fn io(io: &Io) -> bool {
+        field(&io.input_path) || field(&io.output_path)
+    }
+    fn template(t: &Template) -> bool {
+        match t {
+            Template::Literal(_) => false,
+            Template::Object(members) => members.iter().any(|(_, v)| template(v)),
+            Template::Array(items) => items.iter().any(template),
+            Template::Path { path: p, .. } => path(p),
+        }
+    }
+    fn seconds(s: &Option<Seconds>) -> bool {
+        matches!(s, Some(Seconds::Path(p)) if path(p))
+    }
+    fn condition(c: &Condition) -> bool {
+        match c {
+            Condition::And(items) | Condition::Or(items) => items.iter().any(condition),
+            Condition::Not(inner) => condition(inner),
+            Condition::Test {
+                variable, operand, ..
+            } => path(variable) || matches!(operand, Operand::Path(p) if path(p)),
+        }
+    }
+    fn fail(f: &Option<FailField>) -> bool {
+        matches!(f, Some(FailField::Path(p)) if path(p))
+    }
+    match body {
+        Body::Pass(p) => io(&p.io) || p.parameters.as_ref().is_some_and(template),
+        Body::Task(t) => {
+            io(&t.io)
+                || t.parameters.as_ref().is_some_and(template)
+                || t.result_selector.as_ref().is_some_and(template)
+                || seconds(&t.timeout)
+                || seconds(&t.heartbeat)
+        }
+        Body::Choice(c) => io(&c.io) || c.choices.iter().any(|(cond, _)| condition(cond)),
+        Body::Wait(w) => {
+            io(&w.io)
+                || matches!(&w.until, WaitFor::SecondsPath(p) | WaitFor::TimestampPath(p) if path(p))
+        }
+        Body::Succeed(i) => io(i),
+        Body::Fail(f) => fail(&f.error) || fail(&f.cause),
+    }
 }

@@ -85,7 +85,7 @@ pub mod hello {
             input: ::sfn_runtime::Value,
             options: ::sfn_runtime::RunOptions,
         ) -> ::sfn_runtime::Execution {
-            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input);
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
             let outcome = __sfn::drive(
                     &options,
                     ::core::option::Option::None,

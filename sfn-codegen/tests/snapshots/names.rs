@@ -98,7 +98,7 @@ pub mod names {
             input: ::sfn_runtime::Value,
             options: ::sfn_runtime::RunOptions,
         ) -> ::sfn_runtime::Execution {
-            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input);
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
             let outcome = __sfn::drive(
                     &options,
                     ::core::option::Option::None,
@@ -183,13 +183,13 @@ pub mod names {
                     }
                     State::S1st => {
                         exec.enter("1st", __sfn::StateKind::Pass, &data);
-                        let input = ::core::mem::take(&mut data);
+                        let input = &data;
                         let result = __sfn::obj([
                             (
                                 "key with \"quotes\"",
                                 __sfn::template_path(
                                     exec,
-                                    &input,
+                                    input,
                                     &[
                                         __sfn::path::Step::Field("strings"),
                                         __sfn::path::Step::Index(0i64),

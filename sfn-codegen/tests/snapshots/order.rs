@@ -122,7 +122,7 @@ pub mod order {
             input: ::sfn_runtime::Value,
             options: ::sfn_runtime::RunOptions,
         ) -> ::sfn_runtime::Execution {
-            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input);
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, true);
             let outcome = __sfn::drive(
                     &options,
                     ::core::option::Option::Some(300u64),
@@ -232,7 +232,7 @@ pub mod order {
                             __sfn::Value,
                             ::sfn_runtime::Error,
                         > = async {
-                            let input = data.clone();
+                            let input = &data;
                             let timeout = ::core::option::Option::Some(30u64);
                             let heartbeat = ::core::option::Option::None;
                             let mut retry = __sfn::RetryState::<1usize>::new();
@@ -259,7 +259,7 @@ pub mod order {
                                                         "orderId",
                                                         __sfn::template_path(
                                                             exec,
-                                                            &input,
+                                                            input,
                                                             &[__sfn::path::Step::Field("orderId")],
                                                             true,
                                                             "$.orderId",
@@ -270,7 +270,7 @@ pub mod order {
                                                         "amount",
                                                         __sfn::template_path(
                                                             exec,
-                                                            &input,
+                                                            input,
                                                             &[__sfn::path::Step::Field("total")],
                                                             true,
                                                             "$.total",
@@ -281,7 +281,7 @@ pub mod order {
                                                         "card",
                                                         __sfn::template_path(
                                                             exec,
-                                                            &input,
+                                                            input,
                                                             &[
                                                                 __sfn::path::Step::Field("payment"),
                                                                 __sfn::path::Step::Field("card"),
@@ -295,7 +295,7 @@ pub mod order {
                                                         "attempt",
                                                         __sfn::template_context_path(
                                                             exec,
-                                                            &input,
+                                                            input,
                                                             &[
                                                                 __sfn::path::Step::Field("State"),
                                                                 __sfn::path::Step::Field("RetryCount"),
@@ -403,7 +403,7 @@ pub mod order {
                     }
                     State::ShipOrder => {
                         exec.enter("ShipOrder", __sfn::StateKind::Task, &data);
-                        let input = data.clone();
+                        let input = &data;
                         let timeout = ::core::option::Option::None;
                         let heartbeat = ::core::option::Option::None;
                         let result = __sfn::invoke(
@@ -419,7 +419,7 @@ pub mod order {
                                         "orderId",
                                         __sfn::template_path(
                                             exec,
-                                            &input,
+                                            input,
                                             &[__sfn::path::Step::Field("orderId")],
                                             true,
                                             "$.orderId",
@@ -430,7 +430,7 @@ pub mod order {
                                         "address",
                                         __sfn::template_path(
                                             exec,
-                                            &input,
+                                            input,
                                             &[__sfn::path::Step::Field("address")],
                                             true,
                                             "$.address",

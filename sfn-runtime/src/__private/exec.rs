@@ -85,7 +85,16 @@ pub struct Exec {
 
 impl Exec {
     /// Starts an execution of the workflow `machine` with `input`.
-    pub fn start(machine: &'static str, options: &RunOptions, input: &Value) -> Exec {
+    ///
+    /// `reads_context` says whether the workflow reads the context object (`$$`);
+    /// only then, or when the history is recorded, is the input kept as
+    /// `$$.Execution.Input`, which spares every other run a deep copy.
+    pub fn start(
+        machine: &'static str,
+        options: &RunOptions,
+        input: &Value,
+        reads_context: bool,
+    ) -> Exec {
         let given = &options.ids;
         let region = given.region.as_deref().unwrap_or("local");
         let account = given.account.as_deref().unwrap_or("000000000000");
@@ -117,7 +126,11 @@ impl Exec {
         let mut exec = Exec {
             ids,
             express: options.express,
-            input: input.clone(),
+            input: if reads_context || options.record_history {
+                input.clone()
+            } else {
+                Value::Null
+            },
             start_wall: now,
             start_clock: Instant::now(),
             last_event: 0,

@@ -197,23 +197,22 @@ async fn race<T>(
     heartbeat_seconds: Option<u64>,
     heartbeat: &Notify,
 ) -> Race<T> {
+    // Most tasks have neither limit: no timers at all for them.
+    if timeout_seconds.is_none() && heartbeat_seconds.is_none() {
+        return Race::Done(attempt.await);
+    }
     let start = Instant::now();
-    let far = start + Duration::from_secs(100 * 365 * 24 * 3600);
-    let deadline = timeout_seconds.map_or(far, |t| start + Duration::from_secs(t));
-    let beat = heartbeat_seconds.map(Duration::from_secs);
-    let mut beat_deadline = beat.map_or(far, |b| start + b);
+    let deadline = start + Duration::from_secs(timeout_seconds.unwrap_or(0));
+    let beat = Duration::from_secs(heartbeat_seconds.unwrap_or(0));
+    let mut beat_deadline = start + beat;
     tokio::pin!(attempt);
     loop {
         tokio::select! {
             biased;
             value = &mut attempt => return Race::Done(value),
-            () = sleep_until(deadline) => return Race::TimedOut,
-            () = sleep_until(beat_deadline) => return Race::HeartbeatMissed,
-            () = heartbeat.notified() => {
-                if let Some(b) = beat {
-                    beat_deadline = Instant::now() + b;
-                }
-            }
+            () = sleep_until(deadline), if timeout_seconds.is_some() => return Race::TimedOut,
+            () = sleep_until(beat_deadline), if heartbeat_seconds.is_some() => return Race::HeartbeatMissed,
+            () = heartbeat.notified(), if heartbeat_seconds.is_some() => beat_deadline = Instant::now() + beat,
         }
     }
 }

@@ -33,16 +33,7 @@ pub fn template_path(
     text: &str,
     field: &str,
 ) -> Result<Value, crate::Error> {
-    if !definite {
-        return Ok(path::select(input, steps));
-    }
-    match path::get(input, steps) {
-        Ok(v) => Ok(v.clone()),
-        Err(_) => Err(exec.runtime_error(format_args!(
-            "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
-            path::compact(input)
-        ))),
-    }
+    template_value(exec, input, input, steps, definite, text, field)
 }
 
 /// The value of a `"key.$": "$$…"` template member, read from the context object.
@@ -54,11 +45,31 @@ pub fn template_context_path(
     text: &str,
     field: &str,
 ) -> Result<Value, crate::Error> {
-    let context = exec.context_object();
+    template_value(
+        exec,
+        &exec.context_object(),
+        input,
+        steps,
+        definite,
+        text,
+        field,
+    )
+}
+
+/// Reads a template member's path from `source`; a miss names the template's `input`.
+fn template_value(
+    exec: &Exec,
+    source: &Value,
+    input: &Value,
+    steps: &[Step],
+    definite: bool,
+    text: &str,
+    field: &str,
+) -> Result<Value, crate::Error> {
     if !definite {
-        return Ok(path::select(&context, steps));
+        return Ok(path::select(source, steps));
     }
-    match path::get(&context, steps) {
+    match path::get(source, steps) {
         Ok(v) => Ok(v.clone()),
         Err(_) => Err(exec.runtime_error(format_args!(
             "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
