@@ -6,6 +6,7 @@
 //! (targets, reachability, unique names) are in [`crate::check`].
 
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::intrinsic::{self, Call};
 use crate::json::{Json, JsonKind, Member};
 use crate::path::{self, Path, Root};
 use crate::source::Span;
@@ -49,6 +50,10 @@ pub struct State {
     pub terminal: bool,
     /// What the state does; `None` when it had errors or is not supported.
     pub body: Option<Body>,
+    /// The nested blocks: a Parallel state's branches, a Map state's item
+    /// processor. Kept apart from `body` so that the graph rules check them
+    /// even when the state itself has errors.
+    pub blocks: Vec<Definition>,
 }
 
 /// What a state does, by type.
@@ -66,6 +71,10 @@ pub enum Body {
     Succeed(Io),
     /// `Fail`
     Fail(Fail),
+    /// `Parallel`; its branches are the state's `blocks`.
+    Parallel(Box<Parallel>),
+    /// `Map`; its item processor is the state's only block.
+    Map(Box<MapState>),
 }
 
 /// `InputPath` and `OutputPath`.
@@ -111,6 +120,13 @@ pub enum Template {
     Path {
         /// The path.
         path: Path,
+        /// The member key with its `.$`.
+        field: String,
+    },
+    /// `"key.$": "States.…(…)"`: an intrinsic function call.
+    Intrinsic {
+        /// The call.
+        call: Call,
         /// The member key with its `.$`.
         field: String,
     },
@@ -474,6 +490,129 @@ pub enum FailField {
     Literal(String),
     /// `ErrorPath` / `CausePath`.
     Path(Path),
+    /// `ErrorPath` / `CausePath` given by an intrinsic function that returns a string.
+    Intrinsic(Call),
+}
+
+/// The fields that Task, Parallel and Map states share after their work:
+/// result processing, error handling and the transition.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// `ResultSelector`.
+    pub result_selector: Option<Template>,
+    /// `ResultPath`.
+    pub result_path: PathField,
+    /// `Retry`.
+    pub retry: Vec<Retrier>,
+    /// `Catch`.
+    pub catch: Vec<Catcher>,
+    /// `Next` / `End`.
+    pub transition: Transition,
+}
+
+/// A `Parallel` state (its branches are the state's blocks).
+#[derive(Debug, Clone)]
+pub struct Parallel {
+    /// InputPath, OutputPath.
+    pub io: Io,
+    /// `Parameters`: the input of every branch.
+    pub parameters: Option<Template>,
+    /// What happens with the branches' results.
+    pub outcome: Outcome,
+}
+
+/// A count given literally or by a reference path.
+#[derive(Debug, Clone)]
+pub enum Count {
+    /// A literal.
+    Literal(u64),
+    /// `…Path`.
+    Path(Path),
+}
+
+/// A percentage given literally or by a reference path.
+#[derive(Debug, Clone)]
+pub enum Percentage {
+    /// A literal, 0 to 100.
+    Literal(f64),
+    /// `…Path`.
+    Path(Path),
+}
+
+/// A `Map` state (its item processor is the state's block).
+#[derive(Debug, Clone)]
+pub struct MapState {
+    /// InputPath, OutputPath.
+    pub io: Io,
+    /// `ItemsPath`.
+    pub items_path: PathField,
+    /// `ItemSelector`, or the legacy `Parameters`.
+    pub item_selector: Option<Template>,
+    /// `ProcessorConfig.Mode` is `DISTRIBUTED`.
+    pub distributed: bool,
+    /// `MaxConcurrency` / `MaxConcurrencyPath`.
+    pub max_concurrency: Option<Count>,
+    /// `ToleratedFailurePercentage` / `ToleratedFailurePercentagePath`.
+    pub tolerated_percentage: Option<Percentage>,
+    /// `ToleratedFailureCount` / `ToleratedFailureCountPath`.
+    pub tolerated_count: Option<Count>,
+    /// `Label`.
+    pub label: Option<String>,
+    /// `ItemReader`.
+    pub item_reader: Option<ItemReader>,
+    /// `ItemBatcher`.
+    pub item_batcher: Option<ItemBatcher>,
+    /// `ResultWriter`.
+    pub result_writer: Option<ResultWriter>,
+    /// What happens with the iterations' results.
+    pub outcome: Outcome,
+}
+
+/// A Map state's `ItemReader`.
+#[derive(Debug, Clone)]
+pub struct ItemReader {
+    /// `Resource`: `arn:aws:states:::s3:getObject` or `…:s3:listObjectsV2`.
+    pub resource: String,
+    /// `Parameters`.
+    pub parameters: Option<Template>,
+    /// `ReaderConfig.InputType`.
+    pub input_type: Option<String>,
+    /// `ReaderConfig.CSVHeaderLocation`.
+    pub csv_header_location: Option<String>,
+    /// `ReaderConfig.CSVHeaders`.
+    pub csv_headers: Vec<String>,
+    /// `ReaderConfig.CSVDelimiter`.
+    pub csv_delimiter: Option<String>,
+    /// `ReaderConfig.MaxItems` / `MaxItemsPath`.
+    pub max_items: Option<Count>,
+    /// `ReaderConfig.ItemsPointer`.
+    pub items_pointer: Option<String>,
+    /// `ReaderConfig.Transformation`.
+    pub transformation: Option<String>,
+}
+
+/// A Map state's `ItemBatcher`.
+#[derive(Debug, Clone)]
+pub struct ItemBatcher {
+    /// `MaxItemsPerBatch` / `MaxItemsPerBatchPath`.
+    pub max_items: Option<Count>,
+    /// `MaxInputBytesPerBatch` / `MaxInputBytesPerBatchPath`.
+    pub max_bytes: Option<Count>,
+    /// `BatchInput`.
+    pub batch_input: Option<Template>,
+}
+
+/// A Map state's `ResultWriter`.
+#[derive(Debug, Clone)]
+pub struct ResultWriter {
+    /// `Resource`: `arn:aws:states:::s3:putObject`.
+    pub resource: Option<String>,
+    /// `Parameters`.
+    pub parameters: Option<Template>,
+    /// `WriterConfig.OutputType`.
+    pub output_type: Option<String>,
+    /// `WriterConfig.Transformation`.
+    pub transformation: Option<String>,
 }
 
 /// Parses a definition, collecting every shape error into `diags`.
@@ -481,6 +620,7 @@ pub fn parse(root: &Json, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Def
     let mut p = Parser {
         text,
         diags,
+        labels: Vec::new(),
         jsonata: false,
     };
     p.definition(root)
@@ -489,6 +629,8 @@ pub fn parse(root: &Json, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Def
 struct Parser<'a> {
     text: &'a str,
     diags: &'a mut Vec<Diagnostic>,
+    /// Map labels seen so far, which must be unique.
+    labels: Vec<(String, Span)>,
     /// The machine's `QueryLanguage` is JSONata (reported once, at the top).
     jsonata: bool,
 }
@@ -947,6 +1089,7 @@ impl Parser<'_> {
             targets: Vec::new(),
             terminal: false,
             body: None,
+            blocks: Vec::new(),
         };
         if m.key.chars().count() > 80 {
             self.push(
@@ -1030,10 +1173,43 @@ impl Parser<'_> {
             ],
             "Succeed" => &["InputPath", "OutputPath"],
             "Fail" => &["Error", "Cause", "ErrorPath", "CausePath"],
-            "Parallel" | "Map" => {
-                self.unsupported_state(&mut state, &m.value, &ty_name, ty.value.span);
-                return state;
-            }
+            "Parallel" => &[
+                "InputPath",
+                "OutputPath",
+                "Parameters",
+                "ResultSelector",
+                "ResultPath",
+                "Retry",
+                "Catch",
+                "Next",
+                "End",
+                "Branches",
+            ],
+            "Map" => &[
+                "InputPath",
+                "OutputPath",
+                "ItemsPath",
+                "ItemSelector",
+                "Parameters",
+                "ItemProcessor",
+                "Iterator",
+                "MaxConcurrency",
+                "MaxConcurrencyPath",
+                "ToleratedFailurePercentage",
+                "ToleratedFailurePercentagePath",
+                "ToleratedFailureCount",
+                "ToleratedFailureCountPath",
+                "ItemReader",
+                "ItemBatcher",
+                "ResultWriter",
+                "Label",
+                "ResultSelector",
+                "ResultPath",
+                "Retry",
+                "Catch",
+                "Next",
+                "End",
+            ],
             other => {
                 let mut d = Diagnostic::new(
                     Code::InvalidValue,
@@ -1088,6 +1264,12 @@ impl Parser<'_> {
                 .map(|t| Body::Task(Box::new(t))),
             "Choice" => self.choice(&fields, &mut state).map(Body::Choice),
             "Wait" => self.wait(&fields, &mut state).map(Body::Wait),
+            "Parallel" => self
+                .parallel(&fields, &mut state)
+                .map(|p| Body::Parallel(Box::new(p))),
+            "Map" => self
+                .map(&fields, &mut state)
+                .map(|m| Body::Map(Box::new(m))),
             "Succeed" => {
                 state.terminal = true;
                 Some(Body::Succeed(self.io(&fields)))
@@ -1101,19 +1283,6 @@ impl Parser<'_> {
             state.body = body;
         }
         state
-    }
-
-    /// Parallel and Map: their transitions still count for the graph rules.
-    fn unsupported_state(&mut self, state: &mut State, json: &Json, ty: &str, span: Span) {
-        self.push(
-            Diagnostic::new(
-                Code::Unsupported,
-                span,
-                format!("`{ty}` states are not supported yet by sfn"),
-            )
-            .label("sfn compiles Pass, Task, Choice, Wait, Succeed and Fail states for now"),
-        );
-        self.graph_only(state, json, false);
     }
 
     /// Records a state's transitions (for the graph rules) without checking the rest of it.
@@ -1318,11 +1487,7 @@ impl Parser<'_> {
             (None, Some(r)) => {
                 if let Some(text) = self.string(r) {
                     if text.starts_with("States.") {
-                        self.error(
-                            Code::Unsupported,
-                            r.value.span,
-                            "intrinsic functions are not supported yet by sfn",
-                        );
+                        self.intrinsic(&r.value, "RoleArn.$");
                     } else {
                         self.path_value(&r.value, "RoleArn.$", false);
                     }
@@ -2003,18 +2168,662 @@ impl Parser<'_> {
             (None, Some(m)) => {
                 let text = self.string(m)?;
                 if text.starts_with("States.") {
-                    self.error(
-                        Code::Unsupported,
-                        m.value.span,
-                        "intrinsic functions are not supported yet by sfn",
-                    );
-                    return None;
+                    let call = self.intrinsic(&m.value, path)?;
+                    if !call.func.returns_string() {
+                        self.push(
+                            Diagnostic::new(
+                                Code::InvalidIntrinsic,
+                                m.value.span,
+                                format!("`{}` does not return a string, so it cannot give `{path}`", call.func.name()),
+                            )
+                            .help("use `States.Format`, `States.JsonToString`, `States.ArrayGetItem`, `States.Base64Encode`, `States.Base64Decode`, `States.Hash` or `States.UUID`"),
+                        );
+                        return None;
+                    }
+                    return Some(Some(FailField::Intrinsic(call)));
                 }
                 Some(Some(FailField::Path(
                     self.path_value(&m.value, path, true)?,
                 )))
             }
             (None, None) => Some(None),
+        }
+    }
+
+    /// `ResultSelector`, `ResultPath`, `Retry`, `Catch` and the transition.
+    fn outcome(&mut self, fields: &Fields<'_>, state: &mut State) -> Option<Outcome> {
+        let result_selector = fields
+            .get("ResultSelector")
+            .and_then(|m| self.template_root(m));
+        let result_path = self.result_path(fields);
+        let retry = fields
+            .get("Retry")
+            .map(|m| self.retriers(m))
+            .unwrap_or_default();
+        let catch = fields
+            .get("Catch")
+            .map(|m| self.catchers(m, state))
+            .unwrap_or_default();
+        let transition = self.transition(fields, state)?;
+        Some(Outcome {
+            result_selector,
+            result_path,
+            retry,
+            catch,
+            transition,
+        })
+    }
+
+    /// A nested block: a Parallel branch or a Map item processor (ASL §1.2).
+    fn block(&mut self, json: &Json, what: &str, processor: bool) -> Option<Definition> {
+        let allowed: &[&str] = if processor {
+            &["StartAt", "States", "Comment", "ProcessorConfig"]
+        } else {
+            &["StartAt", "States", "Comment"]
+        };
+        let fields = self.object(json, what, allowed)?;
+        let comment = fields.get("Comment").and_then(|m| self.string(m));
+        let start_at = self.required(&fields, "StartAt", what).and_then(|m| {
+            Some(Spanned {
+                value: self.string(m)?,
+                span: m.value.span,
+            })
+        });
+        let states = self.required(&fields, "States", what)?;
+        let parsed = self.states(&states.value)?;
+        Some(Definition {
+            start_at: start_at?,
+            states: parsed,
+            states_span: states.value.span,
+            timeout_seconds: None,
+            comment,
+        })
+    }
+
+    fn parallel(&mut self, fields: &Fields<'_>, state: &mut State) -> Option<Parallel> {
+        let io = self.io(fields);
+        let parameters = fields.get("Parameters").and_then(|m| self.template_root(m));
+        if let Some(m) = self.required(fields, "Branches", "a Parallel state") {
+            match &m.value.kind {
+                JsonKind::Array(items) if items.is_empty() => self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        m.value.span,
+                        "`Branches` cannot be empty",
+                    )
+                    .help("add a branch: `{\"StartAt\": \"…\", \"States\": {…}}`"),
+                ),
+                JsonKind::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let what = format!("branch {} of `Branches`", i + 1);
+                        if let Some(block) = self.block(item, &what, false) {
+                            state.blocks.push(block);
+                        }
+                    }
+                }
+                _ => self.error(
+                    Code::WrongType,
+                    m.value.span,
+                    format!(
+                        "`Branches` must be an array of state machines, found {}",
+                        m.value.describe()
+                    ),
+                ),
+            }
+        }
+        let outcome = self.outcome(fields, state)?;
+        Some(Parallel {
+            io,
+            parameters,
+            outcome,
+        })
+    }
+
+    fn map(&mut self, fields: &Fields<'_>, state: &mut State) -> Option<MapState> {
+        let io = self.io(fields);
+        let items_path = self.path_field(fields, "ItemsPath", true);
+        if let Some(m) = fields
+            .get("ItemsPath")
+            .filter(|m| m.value.kind == JsonKind::Null)
+        {
+            self.push(
+                Diagnostic::new(Code::WrongType, m.value.span, "`ItemsPath` cannot be null")
+                    .help("remove `ItemsPath` to iterate over the whole input"),
+            );
+        }
+        let item_selector = match (fields.get("ItemSelector"), fields.get("Parameters")) {
+            (Some(a), Some(_)) => {
+                self.push(
+                    Diagnostic::new(
+                        Code::ExclusiveFields,
+                        a.key_span,
+                        "`ItemSelector` and `Parameters` cannot both be given",
+                    )
+                    .help("`Parameters` is the older name of `ItemSelector`; keep `ItemSelector`"),
+                );
+                None
+            }
+            (Some(m), None) | (None, Some(m)) => self.template_root(m),
+            (None, None) => None,
+        };
+        let mut distributed = false;
+        match (fields.get("ItemProcessor"), fields.get("Iterator")) {
+            (Some(m), None) | (None, Some(m)) => {
+                let what = format!("`{}`", m.key);
+                if let Some(block) = self.block(&m.value, &what, true) {
+                    state.blocks.push(block);
+                }
+                distributed = self.processor_config(&m.value);
+            }
+            (a, _) => {
+                let span = a.map_or(open_brace(fields.span), |m| m.key_span);
+                self.push(
+                    Diagnostic::new(
+                        Code::ExclusiveFields,
+                        span,
+                        "a Map state needs exactly one of `ItemProcessor` and `Iterator`",
+                    )
+                    .help("`Iterator` is the older name of `ItemProcessor`; use `ItemProcessor`"),
+                );
+            }
+        }
+        let max_concurrency = self.count_pair(fields, "MaxConcurrency", "MaxConcurrencyPath", 0);
+        let tolerated_count = self.count_pair(
+            fields,
+            "ToleratedFailureCount",
+            "ToleratedFailureCountPath",
+            0,
+        );
+        let tolerated_percentage = match (
+            fields.get("ToleratedFailurePercentage"),
+            fields.get("ToleratedFailurePercentagePath"),
+        ) {
+            (Some(a), Some(_)) => {
+                self.exclusive(
+                    a,
+                    "ToleratedFailurePercentage",
+                    "ToleratedFailurePercentagePath",
+                );
+                None
+            }
+            (Some(m), None) => {
+                let n = self.number(m)?;
+                if !(0.0..=100.0).contains(&n) {
+                    self.error(
+                        Code::InvalidValue,
+                        m.value.span,
+                        format!(
+                            "`ToleratedFailurePercentage` must be between 0 and 100, found {n}"
+                        ),
+                    );
+                    return None;
+                }
+                Some(Percentage::Literal(n))
+            }
+            (None, Some(m)) => self
+                .path_value(&m.value, "ToleratedFailurePercentagePath", true)
+                .map(Percentage::Path),
+            (None, None) => None,
+        };
+        let label = fields.get("Label").and_then(|m| self.label(m));
+        let item_reader = fields.get("ItemReader").and_then(|m| self.item_reader(m));
+        let item_batcher = fields.get("ItemBatcher").and_then(|m| self.item_batcher(m));
+        let result_writer = fields
+            .get("ResultWriter")
+            .and_then(|m| self.result_writer(m));
+        let outcome = self.outcome(fields, state)?;
+        Some(MapState {
+            io,
+            items_path,
+            item_selector,
+            distributed,
+            max_concurrency,
+            tolerated_percentage,
+            tolerated_count,
+            label,
+            item_reader,
+            item_batcher,
+            result_writer,
+            outcome,
+        })
+    }
+
+    fn exclusive(&mut self, a: &Member, literal: &str, path: &str) {
+        self.push(
+            Diagnostic::new(
+                Code::ExclusiveFields,
+                a.key_span,
+                format!("`{literal}` and `{path}` cannot both be given"),
+            )
+            .help(format!("keep one of `{literal}` and `{path}`")),
+        );
+    }
+
+    /// An integer field and its `…Path` form.
+    fn count_pair(
+        &mut self,
+        fields: &Fields<'_>,
+        literal: &str,
+        path: &str,
+        min: u64,
+    ) -> Option<Count> {
+        match (fields.get(literal), fields.get(path)) {
+            (Some(a), Some(_)) => {
+                self.exclusive(a, literal, path);
+                None
+            }
+            (Some(m), None) => self.integer(m, min, i64::MAX as u64).map(Count::Literal),
+            (None, Some(m)) => self.path_value(&m.value, path, true).map(Count::Path),
+            (None, None) => None,
+        }
+    }
+
+    /// Checks `ProcessorConfig`; returns whether the mode is `DISTRIBUTED`.
+    fn processor_config(&mut self, block: &Json) -> bool {
+        let Some(m) = block.get("ProcessorConfig") else {
+            return false;
+        };
+        let Some(fields) = self.object(&m.value, "`ProcessorConfig`", &["Mode", "ExecutionType"])
+        else {
+            return false;
+        };
+        let mode = fields.get("Mode").and_then(|m| {
+            let mode = self.string(m)?;
+            if mode != "INLINE" && mode != "DISTRIBUTED" {
+                self.error(
+                    Code::InvalidValue,
+                    m.value.span,
+                    format!("`Mode` must be \"INLINE\" or \"DISTRIBUTED\", found \"{mode}\""),
+                );
+            }
+            Some(mode)
+        });
+        let distributed = mode.as_deref() == Some("DISTRIBUTED");
+        match fields.get("ExecutionType") {
+            Some(t) if !distributed => self.push(
+                Diagnostic::new(
+                    Code::UnknownField,
+                    t.key_span,
+                    "`ExecutionType` is only allowed with `\"Mode\": \"DISTRIBUTED\"`",
+                )
+                .help("remove `ExecutionType`, or set `\"Mode\": \"DISTRIBUTED\"`"),
+            ),
+            Some(t) => {
+                if let Some(v) = self.string(t) {
+                    if v != "STANDARD" && v != "EXPRESS" {
+                        self.error(
+                            Code::InvalidValue,
+                            t.value.span,
+                            format!(
+                                "`ExecutionType` must be \"STANDARD\" or \"EXPRESS\", found \"{v}\""
+                            ),
+                        );
+                    }
+                }
+            }
+            None if distributed => self.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    open_brace(fields.span),
+                    "a `DISTRIBUTED` Map needs `ExecutionType`",
+                )
+                .help("add `\"ExecutionType\": \"STANDARD\"` (or \"EXPRESS\")"),
+            ),
+            None => {}
+        }
+        distributed
+    }
+
+    fn label(&mut self, m: &Member) -> Option<String> {
+        let label = self.string(m)?;
+        let count = label.chars().count();
+        let bad = label.chars().find(|c| {
+            c.is_whitespace() || c.is_control() || "<>{}[]?*\"#%\\^|~`$&,;:/".contains(*c)
+        });
+        if label.is_empty() || count > 40 {
+            self.error(
+                Code::InvalidValue,
+                m.value.span,
+                format!("`Label` must have 1 to 40 characters, found {count}"),
+            );
+            return None;
+        }
+        if let Some(c) = bad {
+            self.error(
+                Code::InvalidValue,
+                m.value.span,
+                format!("`Label` cannot contain {:?}", c),
+            );
+            return None;
+        }
+        if let Some((_, first)) = self.labels.iter().find(|(l, _)| *l == label) {
+            let first = *first;
+            self.push(
+                Diagnostic::new(
+                    Code::DuplicateLabel,
+                    m.value.span,
+                    format!("the Map label `{label}` is used twice"),
+                )
+                .secondary(first, "first used here")
+                .help("Map labels must be unique in the definition"),
+            );
+            return None;
+        }
+        self.labels.push((label.clone(), m.value.span));
+        Some(label)
+    }
+
+    /// An optional string field that must be one of `allowed`.
+    fn one_of(&mut self, fields: &Fields<'_>, key: &str, allowed: &[&str]) -> Option<String> {
+        let m = fields.get(key)?;
+        let v = self.string(m)?;
+        if !allowed.contains(&v.as_str()) {
+            let list = allowed
+                .iter()
+                .map(|a| format!("\"{a}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut d = Diagnostic::new(
+                Code::InvalidValue,
+                m.value.span,
+                format!("`{key}` must be one of {list}, found \"{v}\""),
+            );
+            if let Some(s) = did_you_mean(&v, allowed.iter().copied()) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            self.push(d);
+            return None;
+        }
+        Some(v)
+    }
+
+    fn item_reader(&mut self, m: &Member) -> Option<ItemReader> {
+        let fields = self.object(
+            &m.value,
+            "`ItemReader`",
+            &["Resource", "Parameters", "ReaderConfig"],
+        )?;
+        let resource_member = self.required(&fields, "Resource", "`ItemReader`");
+        let resource = resource_member.and_then(|r| {
+            let v = self.string(r)?;
+            const READERS: [&str; 2] = [
+                "arn:aws:states:::s3:getObject",
+                "arn:aws:states:::s3:listObjectsV2",
+            ];
+            if !READERS.contains(&v.as_str()) {
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidResource,
+                        r.value.span,
+                        format!("`{v}` is not an item reader"),
+                    )
+                    .help("use `arn:aws:states:::s3:getObject` or `arn:aws:states:::s3:listObjectsV2`"),
+                );
+                return None;
+            }
+            Some(v)
+        });
+        let parameters = fields.get("Parameters").and_then(|m| self.template_root(m));
+        let mut reader = ItemReader {
+            resource: resource.unwrap_or_default(),
+            parameters,
+            input_type: None,
+            csv_header_location: None,
+            csv_headers: Vec::new(),
+            csv_delimiter: None,
+            max_items: None,
+            items_pointer: None,
+            transformation: None,
+        };
+        if let Some(c) = fields.get("ReaderConfig") {
+            let config = self.object(
+                &c.value,
+                "`ReaderConfig`",
+                &[
+                    "InputType",
+                    "CSVHeaderLocation",
+                    "CSVHeaders",
+                    "CSVDelimiter",
+                    "MaxItems",
+                    "MaxItemsPath",
+                    "ItemsPointer",
+                    "Transformation",
+                    "ManifestType",
+                ],
+            )?;
+            reader.input_type = self.one_of(
+                &config,
+                "InputType",
+                &["CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"],
+            );
+            reader.csv_header_location =
+                self.one_of(&config, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]);
+            reader.csv_delimiter = self.one_of(
+                &config,
+                "CSVDelimiter",
+                &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"],
+            );
+            reader.transformation =
+                self.one_of(&config, "Transformation", &["NONE", "LOAD_AND_FLATTEN"]);
+            self.one_of(&config, "ManifestType", &["ATHENA_DATA", "S3_INVENTORY"]);
+            reader.items_pointer = config.get("ItemsPointer").and_then(|m| self.string(m));
+            reader.max_items = self.count_pair(&config, "MaxItems", "MaxItemsPath", 0);
+            if let Some(h) = config.get("CSVHeaders") {
+                match &h.value.kind {
+                    JsonKind::Array(items) => {
+                        for item in items {
+                            match item.as_str() {
+                                Some(s) => reader.csv_headers.push(s.to_owned()),
+                                None => self.error(
+                                    Code::WrongType,
+                                    item.span,
+                                    format!(
+                                        "a CSV header must be a string, found {}",
+                                        item.describe()
+                                    ),
+                                ),
+                            }
+                        }
+                    }
+                    _ => self.error(
+                        Code::WrongType,
+                        h.value.span,
+                        format!(
+                            "`CSVHeaders` must be an array of strings, found {}",
+                            h.value.describe()
+                        ),
+                    ),
+                }
+            }
+            let csv = reader.input_type.as_deref() == Some("CSV");
+            match (&reader.csv_header_location, config.get("CSVHeaderLocation")) {
+                (None, None) if csv => self.push(
+                    Diagnostic::new(
+                        Code::MissingField,
+                        open_brace(config.span),
+                        "a CSV `ReaderConfig` needs `CSVHeaderLocation`",
+                    )
+                    .help("add `\"CSVHeaderLocation\": \"FIRST_ROW\"` (or \"GIVEN\" with `CSVHeaders`)"),
+                ),
+                (Some(_), Some(l)) if !csv => self.error(
+                    Code::UnknownField,
+                    l.key_span,
+                    "`CSVHeaderLocation` is only allowed with `\"InputType\": \"CSV\"`",
+                ),
+                (Some(loc), Some(l)) if loc == "GIVEN" && config.get("CSVHeaders").is_none() => {
+                    self.push(
+                        Diagnostic::new(
+                            Code::MissingField,
+                            l.value.span,
+                            "`\"CSVHeaderLocation\": \"GIVEN\"` needs `CSVHeaders`",
+                        )
+                        .help("add `\"CSVHeaders\": [\"column1\", …]`"),
+                    )
+                }
+                _ => {}
+            }
+        }
+        Some(reader)
+    }
+
+    fn item_batcher(&mut self, m: &Member) -> Option<ItemBatcher> {
+        let fields = self.object(
+            &m.value,
+            "`ItemBatcher`",
+            &[
+                "MaxItemsPerBatch",
+                "MaxItemsPerBatchPath",
+                "MaxInputBytesPerBatch",
+                "MaxInputBytesPerBatchPath",
+                "BatchInput",
+            ],
+        )?;
+        let max_items = self.count_pair(&fields, "MaxItemsPerBatch", "MaxItemsPerBatchPath", 1);
+        let max_bytes = self.count_pair(
+            &fields,
+            "MaxInputBytesPerBatch",
+            "MaxInputBytesPerBatchPath",
+            1,
+        );
+        if let (Some(Count::Literal(b)), Some(f)) =
+            (&max_bytes, fields.get("MaxInputBytesPerBatch"))
+        {
+            if *b > 262_144 {
+                self.error(
+                    Code::InvalidValue,
+                    f.value.span,
+                    format!("`MaxInputBytesPerBatch` must be at most 262144 (256 KiB), found {b}"),
+                );
+            }
+        }
+        let sizes = [
+            "MaxItemsPerBatch",
+            "MaxItemsPerBatchPath",
+            "MaxInputBytesPerBatch",
+            "MaxInputBytesPerBatchPath",
+        ];
+        if !sizes.iter().any(|k| fields.get(k).is_some()) {
+            self.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    open_brace(fields.span),
+                    "`ItemBatcher` needs a batch size",
+                )
+                .help("add `\"MaxItemsPerBatch\": <n>` or `\"MaxInputBytesPerBatch\": <bytes>`"),
+            );
+        }
+        let batch_input = fields.get("BatchInput").and_then(|m| self.template_root(m));
+        Some(ItemBatcher {
+            max_items,
+            max_bytes,
+            batch_input,
+        })
+    }
+
+    fn result_writer(&mut self, m: &Member) -> Option<ResultWriter> {
+        let fields = self.object(
+            &m.value,
+            "`ResultWriter`",
+            &["Resource", "Parameters", "WriterConfig"],
+        )?;
+        let resource = fields.get("Resource").and_then(|r| {
+            let v = self.string(r)?;
+            if v != "arn:aws:states:::s3:putObject" {
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidResource,
+                        r.value.span,
+                        format!("`{v}` is not a result writer"),
+                    )
+                    .help("use `arn:aws:states:::s3:putObject`"),
+                );
+                return None;
+            }
+            Some(v)
+        });
+        let parameters = fields.get("Parameters").and_then(|m| self.template_root(m));
+        let mut writer = ResultWriter {
+            resource,
+            parameters,
+            output_type: None,
+            transformation: None,
+        };
+        if let Some(c) = fields.get("WriterConfig") {
+            let config = self.object(
+                &c.value,
+                "`WriterConfig`",
+                &["OutputType", "Transformation"],
+            )?;
+            writer.output_type = self.one_of(&config, "OutputType", &["JSON", "JSONL"]);
+            writer.transformation =
+                self.one_of(&config, "Transformation", &["NONE", "COMPACT", "FLATTEN"]);
+            if writer.output_type.is_some() != writer.transformation.is_some() {
+                self.push(
+                    Diagnostic::new(
+                        Code::MissingField,
+                        open_brace(config.span),
+                        "`WriterConfig` needs both `OutputType` and `Transformation`",
+                    )
+                    .help("add `\"OutputType\": \"JSON\", \"Transformation\": \"COMPACT\"`"),
+                );
+            }
+        }
+        match (
+            fields.get("Resource"),
+            fields.get("Parameters"),
+            fields.get("WriterConfig"),
+        ) {
+            (Some(r), None, _) => self.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    r.key_span,
+                    "a `ResultWriter` with `Resource` needs `Parameters`",
+                )
+                .help("add `\"Parameters\": {\"Bucket\": \"…\", \"Prefix\": \"…\"}`"),
+            ),
+            (None, Some(p), _) => self.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    p.key_span,
+                    "a `ResultWriter` with `Parameters` needs `Resource`",
+                )
+                .help("add `\"Resource\": \"arn:aws:states:::s3:putObject\"`"),
+            ),
+            (None, None, None) => self.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    open_brace(fields.span),
+                    "`ResultWriter` cannot be empty",
+                )
+                .help("add `Resource` and `Parameters`, or `WriterConfig`"),
+            ),
+            _ => {}
+        }
+        Some(writer)
+    }
+
+    /// Parses the intrinsic function call in the string `json`.
+    fn intrinsic(&mut self, json: &Json, field: &str) -> Option<Call> {
+        let text = json.as_str()?;
+        match intrinsic::parse(text) {
+            Ok(call) => Some(call),
+            Err(e) => {
+                let span = self.inner_span(json, e.offset);
+                let mut d = Diagnostic::new(
+                    Code::InvalidIntrinsic,
+                    span,
+                    format!(
+                        "invalid intrinsic function call in `{field}`: {}",
+                        e.message
+                    ),
+                )
+                .label(e.message);
+                if let Some(help) = e.help {
+                    d = d.help(help);
+                }
+                self.push(d);
+                None
+            }
         }
     }
 
@@ -2116,12 +2925,11 @@ impl Parser<'_> {
             return None;
         };
         if text.starts_with("States.") {
-            self.error(
-                Code::Unsupported,
-                m.value.span,
-                "intrinsic functions are not supported yet by sfn",
-            );
-            return None;
+            let call = self.intrinsic(&m.value, &m.key)?;
+            return Some(Template::Intrinsic {
+                call,
+                field: m.key.clone(),
+            });
         }
         if !text.starts_with('$') {
             self.push(

@@ -1,13 +1,57 @@
 //! Graph rules over a parsed definition (ASL §11.1–11.2): transition targets,
-//! reachability and terminal states. Each rule is one function.
+//! reachability and terminal states, in every block (the top level, Parallel
+//! branches, Map item processors), and state names unique across all blocks.
+//! Each rule is one function.
 
 use std::collections::HashMap;
 
 use crate::ast::{Definition, Spanned};
 use crate::diagnostic::{Code, Diagnostic, did_you_mean};
+use crate::source::Span;
 
-/// Runs every graph rule, appending to `diags`.
+/// Runs every graph rule on the definition and its nested blocks, appending to `diags`.
 pub fn check(def: &Definition, diags: &mut Vec<Diagnostic>) {
+    check_block(def, true, diags);
+    check_unique_names(def, diags);
+}
+
+/// V4: state names are unique across the whole definition, nested blocks included.
+fn check_unique_names(def: &Definition, diags: &mut Vec<Diagnostic>) {
+    fn walk<'d>(
+        def: &'d Definition,
+        seen: &mut HashMap<&'d str, Span>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        for state in &def.states {
+            match seen.get(state.name.as_str()) {
+                Some(first) => diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateStateName,
+                        state.name_span,
+                        format!("duplicate state name `{}`", state.name),
+                    )
+                    .secondary(*first, "first defined here")
+                    .help("state names must be unique in the whole definition, nested branches and item processors included"),
+                ),
+                None => {
+                    seen.insert(&state.name, state.name_span);
+                }
+            }
+            for block in &state.blocks {
+                walk(block, seen, diags);
+            }
+        }
+    }
+    walk(def, &mut HashMap::new(), diags);
+}
+
+/// The graph rules of one block, then of the blocks nested in its states.
+fn check_block(def: &Definition, top: bool, diags: &mut Vec<Diagnostic>) {
+    for state in &def.states {
+        for block in &state.blocks {
+            check_block(block, false, diags);
+        }
+    }
     let index: HashMap<&str, usize> = def
         .states
         .iter()
@@ -16,7 +60,7 @@ pub fn check(def: &Definition, diags: &mut Vec<Diagnostic>) {
         .collect();
     let start_ok = check_start_at(def, &index, diags);
     let targets_ok = check_targets(def, &index, diags);
-    let has_terminal = check_terminal(def, diags);
+    let has_terminal = check_terminal(def, top, diags);
     // After a misspelled target, its intended state would be reported as
     // unreachable too; one mistake should give one error.
     if start_ok && targets_ok && has_terminal {
@@ -72,18 +116,25 @@ fn check_targets(
 }
 
 /// V8: the top level has at least one terminal state.
-fn check_terminal(def: &Definition, diags: &mut Vec<Diagnostic>) -> bool {
+fn check_terminal(def: &Definition, top: bool, diags: &mut Vec<Diagnostic>) -> bool {
     if def.states.is_empty() || def.states.iter().any(|s| s.terminal) {
         return true;
     }
-    diags.push(
-        Diagnostic::new(
-            Code::MissingEndState,
-            def.states_span,
+    let (message, label) = if top {
+        (
             "the workflow has no terminal state",
+            "no state here ends the execution",
         )
-        .label("no state here ends the execution")
-        .help("add `\"End\": true` to a state, or a Succeed or Fail state"),
+    } else {
+        (
+            "this nested state machine has no terminal state",
+            "no state here ends the branch or iteration",
+        )
+    };
+    diags.push(
+        Diagnostic::new(Code::MissingEndState, def.states_span, message)
+            .label(label)
+            .help("add `\"End\": true` to a state, or a Succeed or Fail state"),
     );
     false
 }

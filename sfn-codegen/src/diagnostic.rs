@@ -43,6 +43,10 @@ pub enum Code {
     InvalidResource,
     /// Misplaced `States.ALL` or a malformed retrier/catcher.
     InvalidErrorHandler,
+    /// A malformed intrinsic function call, or one with wrong arguments.
+    InvalidIntrinsic,
+    /// A Map `Label` used twice in the definition.
+    DuplicateLabel,
     /// A valid ASL feature this compiler does not support yet.
     Unsupported,
 }
@@ -68,6 +72,8 @@ impl Code {
             Code::InvalidTimestamp => "invalid-timestamp",
             Code::InvalidResource => "invalid-resource",
             Code::InvalidErrorHandler => "invalid-error-handler",
+            Code::InvalidIntrinsic => "invalid-intrinsic",
+            Code::DuplicateLabel => "duplicate-label",
             Code::Unsupported => "unsupported",
         }
     }
@@ -92,6 +98,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it, when that is clear.
     pub help: Option<String>,
+    /// Another place that explains the problem, with its label.
+    pub secondary: Option<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -103,7 +111,14 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
+            secondary: None,
         }
+    }
+
+    /// Points at another place that explains the problem.
+    pub fn secondary(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
+        self.secondary = Some((span, label.into()));
+        self
     }
 
     /// Adds a label shown under the source snippet.
@@ -141,10 +156,16 @@ impl Diagnostic {
             Some(label) => annotation.label(label),
             None => annotation,
         };
-        let snippet = Snippet::source(&text)
+        let mut snippet = Snippet::source(&text)
             .origin(&file.display_path)
             .fold(true)
             .annotation(annotation);
+        if let Some((span, label)) = &self.secondary {
+            let s = span.start.min(file.text.len());
+            let e = span.end.clamp(s, file.text.len());
+            let (s, e) = (s - removed_before(s), e - removed_before(e));
+            snippet = snippet.annotation(Level::Info.span(s..e).label(label));
+        }
         let mut message = Level::Error
             .title(title)
             .id(self.code.as_str())

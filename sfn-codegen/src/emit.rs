@@ -8,20 +8,22 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ast::{
-    Body, Catcher, Condition, Fail, FailField, Io, Operand, Operator, Pass, PathField,
-    ResourceKind, Seconds, Task, Template, Transition, Wait, WaitFor,
+    Body, Catcher, Condition, Count, Fail, FailField, Io, MapState, Operand, Operator, Outcome,
+    Parallel, Pass, PathField, Percentage, ResourceKind, Retrier, Seconds, Task, Template,
+    Transition, Wait, WaitFor,
 };
-use crate::ir::{Machine, StateIr};
+use crate::intrinsic::{Arg, Call, Func};
+use crate::ir::{Block, Machine, StateIr};
 use crate::path::{CmpOp, Filter, Literal as PathLiteral, Path, Root, Step};
 
 /// Emits the items of the workflow module (without the `mod` wrapper).
 pub fn emit_items(m: &Machine<'_>) -> TokenStream {
-    let enum_items = emit_state_enum(m);
+    let enum_items = m.blocks.iter().map(emit_state_enum);
     let handlers = emit_handlers(m);
     let workflow = emit_workflow(m);
     quote! {
         use ::sfn_runtime::__private as __sfn;
-        #enum_items
+        #(#enum_items)*
         #handlers
         #workflow
     }
@@ -52,17 +54,19 @@ fn kind_name(body: &Body) -> &'static str {
         Body::Wait(_) => "Wait",
         Body::Succeed(_) => "Succeed",
         Body::Fail(_) => "Fail",
+        Body::Parallel(_) => "Parallel",
+        Body::Map(_) => "Map",
     }
 }
 
-fn emit_state_enum(m: &Machine<'_>) -> TokenStream {
-    let variants = m.states.iter().map(|s| {
+fn emit_state_enum(b: &Block<'_>) -> TokenStream {
+    let file = &b.file;
+    let variants = b.states.iter().map(|s| {
         let v = ident(&s.variant);
         let mut doc = format!(
-            " \"{}\": {} state, `{}:{}`.",
+            " \"{}\": {} state, `{file}:{}`.",
             doc_text(s.name),
             kind_name(s.body),
-            m.file,
             s.line
         );
         if let Some(comment) = s.comment {
@@ -70,27 +74,30 @@ fn emit_state_enum(m: &Machine<'_>) -> TokenStream {
         }
         quote! { #[doc = #doc] #v }
     });
-    let names = m.states.iter().map(|s| {
+    let ty = ident(&b.enum_name);
+    let names = b.states.iter().map(|s| {
         let v = ident(&s.variant);
         let name = s.name;
-        quote! { State::#v => #name }
+        quote! { #ty::#v => #name }
     });
-    let all = m.states.iter().map(|s| ident(&s.variant));
-    let count = m.states.len();
-    let start = ident(&m.states[m.start].variant);
+    let all = b.states.iter().map(|s| ident(&s.variant));
+    let count = b.states.len();
+    let start = ident(&b.states[b.start].variant);
+    let doc = format!(" The states of {}, in source order.", b.role);
+    let start_doc = format!(" The state {} starts in (`StartAt`).", b.role);
     quote! {
-        /// The states of this workflow, in source order.
+        #[doc = #doc]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum State {
+        pub enum #ty {
             #(#variants,)*
         }
 
-        impl State {
-            /// The state the workflow starts in (`StartAt`).
-            pub const START: State = State::#start;
+        impl #ty {
+            #[doc = #start_doc]
+            pub const START: #ty = #ty::#start;
 
             /// Every state, in source order.
-            pub const ALL: [State; #count] = [#(State::#all),*];
+            pub const ALL: [#ty; #count] = [#(#ty::#all),*];
 
             /// The state's name as written in the workflow file.
             pub const fn name(self) -> &'static str {
@@ -152,31 +159,28 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
         Some(t) => quote! { ::core::option::Option::Some(#t) },
         None => quote! { ::core::option::Option::None },
     };
-    let arms = m.states.iter().map(|s| emit_state(m, s));
-    let transitions = m.states.iter().any(|s| match s.body {
-        Body::Pass(Pass { transition, .. }) | Body::Wait(Wait { transition, .. }) => {
-            matches!(transition, Transition::Next(_))
-        }
-        Body::Task(t) => matches!(t.transition, Transition::Next(_)) || !t.catch.is_empty(),
-        Body::Choice(_) => true,
-        Body::Succeed(_) | Body::Fail(_) => false,
-    });
-    // A workflow whose states never change the data (only trivial Pass states
-    // and Fail states, say) must not declare `data` mutable.
-    let data_binding = if m.states.iter().any(|s| mutates_data(s.body)) {
-        quote! { let mut data = input; }
-    } else {
-        quote! { let data = input; }
-    };
     let reads_context = m.reads_context;
-    let loop_allow = (!transitions).then(|| {
-        quote! { #[allow(clippy::never_loop, reason = "no state of this workflow transitions to another")] }
+    let nested = m.blocks.iter().skip(1).map(|b| {
+        let name = ident(&b.fn_name);
+        let body = emit_run_loop(m, b);
+        let doc = format!(" Runs {}: one match arm per state.", b.role);
+        let allow = loop_allow(b);
+        quote! {
+            #[doc = #doc]
+            #allow
+            async fn #name(
+                &self,
+                mut exec: __sfn::Exec,
+                input: ::sfn_runtime::Value,
+            ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
+                let exec = &mut exec;
+                #body
+            }
+        }
     });
-    let state_binding = if transitions {
-        quote! { let mut state = State::START; }
-    } else {
-        quote! { let state = State::START; }
-    };
+    let top = &m.blocks[0];
+    let top_body = emit_run_loop(m, top);
+    let top_allow = loop_allow(top);
     let file_doc = format!(" Runs the workflow `{}`.", m.file);
     quote! {
         #[doc = #file_doc]
@@ -219,19 +223,66 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
             }
 
             /// The run loop: one match arm per state.
-            #loop_allow
+            #top_allow
             async fn run_loop(
                 &self,
                 exec: &mut __sfn::Exec,
                 input: ::sfn_runtime::Value,
             ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-                #state_binding
-                #data_binding
-                loop {
-                    match state {
-                        #(#arms)*
-                    }
-                }
+                #top_body
+            }
+
+            #(#nested)*
+        }
+    }
+}
+
+/// Whether any state of a block transitions to another.
+fn transitions(b: &Block<'_>) -> bool {
+    b.states.iter().any(|s| match s.body {
+        Body::Pass(Pass { transition, .. }) | Body::Wait(Wait { transition, .. }) => {
+            matches!(transition, Transition::Next(_))
+        }
+        Body::Task(t) => matches!(t.transition, Transition::Next(_)) || !t.catch.is_empty(),
+        Body::Parallel(p) => {
+            matches!(p.outcome.transition, Transition::Next(_)) || !p.outcome.catch.is_empty()
+        }
+        Body::Map(m) => {
+            matches!(m.outcome.transition, Transition::Next(_)) || !m.outcome.catch.is_empty()
+        }
+        Body::Choice(_) => true,
+        Body::Succeed(_) | Body::Fail(_) => false,
+    })
+}
+
+fn loop_allow(b: &Block<'_>) -> Option<TokenStream> {
+    (!transitions(b)).then(|| {
+        quote! { #[allow(clippy::never_loop, reason = "no state here transitions to another")] }
+    })
+}
+
+/// The body of a block's run loop: its state and data, and one arm per state.
+fn emit_run_loop(m: &Machine<'_>, b: &Block<'_>) -> TokenStream {
+    let ty = ident(&b.enum_name);
+    let arms = b.states.iter().map(|s| emit_state(m, b, s));
+    // A block whose states never change the data (only trivial Pass states
+    // and Fail states, say) must not declare `data` mutable.
+    let data_binding = if b.states.iter().any(|s| mutates_data(s.body)) {
+        quote! { let mut data = input; }
+    } else {
+        quote! { let data = input; }
+    };
+    let state_binding = if transitions(b) {
+        quote! { let mut state = #ty::START; }
+    } else {
+        quote! { let state = #ty::START; }
+    };
+    quote! {
+        #state_binding
+        #data_binding
+        loop {
+            match state {
+                #(#arms)*
             }
         }
     }
@@ -388,7 +439,64 @@ fn template(t: &Template, source: &TokenStream) -> TokenStream {
                 }
             }
         }
+        Template::Intrinsic { call, field } => intrinsic_call(call, source, field),
     }
+}
+
+/// An intrinsic function call as an expression of its (owned) result; its
+/// path arguments read `source` (a `&Value` expression) or the context object.
+fn intrinsic_call(call: &Call, source: &TokenStream, field: &str) -> TokenStream {
+    let rt = quote! { __sfn };
+    let arg = |a: &Arg| -> TokenStream {
+        match a {
+            Arg::Literal(v) => literal(v),
+            Arg::FormatTemplate(raw) => quote! { #rt::Value::from(#raw) },
+            Arg::Path(p) => template(
+                &Template::Path {
+                    path: p.clone(),
+                    field: field.to_owned(),
+                },
+                source,
+            ),
+            Arg::Call(inner) => intrinsic_call(inner, source, field),
+        }
+    };
+    let args: Vec<TokenStream> = call.args.iter().map(arg).collect();
+    let f = quote! { #rt::intrinsic };
+    let outcome = match (call.func, args.as_slice()) {
+        (Func::Array, args) => return quote! { #rt::Value::Array(::std::vec![#(#args),*]) },
+        (Func::Uuid, _) => return quote! { #f::uuid() },
+        (Func::Format, [template, values @ ..]) => {
+            quote! { #f::format(&#template, &[#(#values),*]) }
+        }
+        (Func::StringToJson, [a]) => quote! { #f::string_to_json(&#a) },
+        (Func::JsonToString, [a]) => quote! { #f::json_to_string(&#a) },
+        (Func::ArrayPartition, [a, b]) => quote! { #f::array_partition(#a, &#b) },
+        (Func::ArrayContains, [a, b]) => quote! { #f::array_contains(&#a, &#b) },
+        (Func::ArrayRange, [a, b, c]) => quote! { #f::array_range(&#a, &#b, &#c) },
+        (Func::ArrayGetItem, [a, b]) => quote! { #f::array_get_item(#a, &#b) },
+        (Func::ArrayLength, [a]) => quote! { #f::array_length(&#a) },
+        (Func::ArrayUnique, [a]) => quote! { #f::array_unique(#a) },
+        (Func::Base64Encode, [a]) => quote! { #f::base64_encode(&#a) },
+        (Func::Base64Decode, [a]) => quote! { #f::base64_decode(&#a) },
+        (Func::Hash, [a, b]) => quote! { #f::hash(&#a, &#b) },
+        (Func::JsonMerge, [a, b, c]) => quote! { #f::json_merge(#a, #b, &#c) },
+        (Func::MathRandom, [a, b]) => {
+            quote! { #f::math_random(&#a, &#b, ::core::option::Option::None) }
+        }
+        (Func::MathRandom, [a, b, c]) => {
+            quote! { #f::math_random(&#a, &#b, ::core::option::Option::Some(&#c)) }
+        }
+        (Func::MathAdd, [a, b]) => quote! { #f::math_add(&#a, &#b) },
+        (Func::StringSplit, [a, b]) => quote! { #f::string_split(&#a, &#b) },
+        // Validation checked every arity above.
+        (func, _) => unreachable!(
+            "{} with {} arguments passed validation",
+            func.name(),
+            args.len()
+        ),
+    };
+    quote! { exec.intrinsic(#outcome)? }
 }
 
 /// How a state's work uses its effective input.
@@ -467,6 +575,7 @@ fn reads_input(t: &Template) -> bool {
         Template::Object(members) => members.iter().any(|(_, v)| reads_input(v)),
         Template::Array(items) => items.iter().any(reads_input),
         Template::Path { .. } => true,
+        Template::Intrinsic { call, .. } => call.reads_input() || call.reads_context(),
     }
 }
 
@@ -499,40 +608,44 @@ fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> Toke
 }
 
 /// The statement that moves on after a state: to `Next`, or out of the run loop.
-fn transition(m: &Machine<'_>, t: &Transition) -> TokenStream {
+fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
     match t {
         Transition::Next(target) => {
-            let v = ident(&m.states[m.target(target)].variant);
-            quote! { state = State::#v; }
+            let ty = ident(&b.enum_name);
+            let v = ident(&b.states[b.target(target)].variant);
+            quote! { state = #ty::#v; }
         }
         Transition::End => quote! { return ::core::result::Result::Ok(data); },
     }
 }
 
-fn emit_state(m: &Machine<'_>, s: &StateIr<'_>) -> TokenStream {
+fn emit_state(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
+    let ty = ident(&b.enum_name);
     let v = ident(&s.variant);
     let name = s.name;
     let kind = format_ident!("{}", kind_name(s.body));
     let enter = quote! { exec.enter(#name, __sfn::StateKind::#kind, &data); };
     let body = match s.body {
-        Body::Pass(p) => emit_pass(m, p),
-        Body::Task(t) => emit_task(m, s, t),
-        Body::Choice(c) => emit_choice(m, c),
-        Body::Wait(w) => emit_wait(m, w),
+        Body::Pass(p) => emit_pass(b, p),
+        Body::Task(t) => emit_task(m, b, s, t),
+        Body::Choice(c) => emit_choice(b, c),
+        Body::Wait(w) => emit_wait(b, w),
         Body::Succeed(io) => emit_succeed(io),
         Body::Fail(f) => emit_fail(f),
+        Body::Parallel(p) => emit_parallel(m, b, s, p),
+        Body::Map(map) => emit_map(m, b, s, map),
     };
     quote! {
-        State::#v => {
+        #ty::#v => {
             #enter
             #body
         }
     }
 }
 
-fn emit_pass(m: &Machine<'_>, p: &Pass) -> TokenStream {
+fn emit_pass(b: &Block<'_>, p: &Pass) -> TokenStream {
     let keep_raw = !matches!(p.result_path, PathField::Default);
-    let next = transition(m, &p.transition);
+    let next = transition(b, &p.transition);
     if is_trivial_pass(p) {
         let select = match &p.io.output_path {
             PathField::Default => quote! {},
@@ -624,7 +737,7 @@ fn resource_kind_tokens(kind: &ResourceKind) -> TokenStream {
     }
 }
 
-fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
+fn emit_task(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
     let rt = quote! { __sfn };
     let method = ident(&m.methods[s.method.unwrap_or(0)].ident);
     let name = s.name;
@@ -654,7 +767,68 @@ fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
     };
     let timeout = seconds_expr(&t.timeout, "TimeoutSecondsPath", &source);
     let heartbeat = seconds_expr(&t.heartbeat, "HeartbeatSecondsPath", &source);
-    let retriers = t.retry.iter().map(|r| {
+    let call = quote! {
+        #rt::invoke(
+            exec,
+            &#rt::TaskSpec { state: #name, resource: #resource, kind: #kind, uses_token: #uses_token },
+            #params,
+            timeout,
+            heartbeat,
+            |input, ctx| self.handlers.#method(input, ctx),
+        )
+        .await
+    };
+    let prelude = quote! {
+        #input
+        let timeout = #timeout;
+        let heartbeat = #heartbeat;
+    };
+    let tail = Tail {
+        io: &t.io,
+        result_selector: t.result_selector.as_ref(),
+        result_path: &t.result_path,
+        retry: &t.retry,
+        catch: &t.catch,
+        transition: &t.transition,
+    };
+    emit_work(b, &tail, prelude, call)
+}
+
+/// What Task, Parallel and Map states do after their work.
+struct Tail<'a> {
+    io: &'a Io,
+    result_selector: Option<&'a Template>,
+    result_path: &'a PathField,
+    retry: &'a [Retrier],
+    catch: &'a [Catcher],
+    transition: &'a Transition,
+}
+
+impl<'a> Tail<'a> {
+    fn of(io: &'a Io, o: &'a Outcome) -> Tail<'a> {
+        Tail {
+            io,
+            result_selector: o.result_selector.as_ref(),
+            result_path: &o.result_path,
+            retry: &o.retry,
+            catch: &o.catch,
+            transition: &o.transition,
+        }
+    }
+}
+
+/// The part Task, Parallel and Map states share: `prelude` (statements run
+/// once), then `call` (an expression of the state's result, evaluated again
+/// on each retry), then ResultSelector, ResultPath, OutputPath, Catch and the
+/// transition.
+fn emit_work(
+    b: &Block<'_>,
+    tail: &Tail<'_>,
+    prelude: TokenStream,
+    call: TokenStream,
+) -> TokenStream {
+    let rt = quote! { __sfn };
+    let retriers = tail.retry.iter().map(|r| {
         let equals = &r.error_equals;
         let interval = r.interval_seconds;
         let attempts = r.max_attempts;
@@ -675,27 +849,12 @@ fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
             }
         }
     });
-    let retry_count = t.retry.len();
-    let call = quote! {
-        #rt::invoke(
-            exec,
-            &#rt::TaskSpec { state: #name, resource: #resource, kind: #kind, uses_token: #uses_token },
-            #params,
-            timeout,
-            heartbeat,
-            |input, ctx| self.handlers.#method(input, ctx),
-        )
-        .await
-    };
-    let limits = quote! {
-        let timeout = #timeout;
-        let heartbeat = #heartbeat;
-    };
-    let attempts = if t.retry.is_empty() {
-        quote! { #limits let result = #call; }
+    let retry_count = tail.retry.len();
+    let attempts = if tail.retry.is_empty() {
+        quote! { #prelude let result = #call; }
     } else {
         quote! {
-            #limits
+            #prelude
             let mut retry = #rt::RetryState::<#retry_count>::new();
             let result = loop {
                 match #call {
@@ -711,24 +870,24 @@ fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
             };
         }
     };
-    let selected = match &t.result_selector {
+    let selected = match tail.result_selector {
         Some(sel) => {
             let sel = template(sel, &quote! { &result });
             quote! { let result = #sel; }
         }
         None => quote! {},
     };
+    let catches = !tail.catch.is_empty();
     let raw = if catches {
         quote! { data.clone() }
     } else {
         quote! { data }
     };
-    let merged = result_path(&t.result_path, raw, quote! { result });
-    let out = output_path(&t.io, merged);
-    let next = transition(m, &t.transition);
+    let merged = result_path(tail.result_path, raw, quote! { result });
+    let out = output_path(tail.io, merged);
+    let next = transition(b, tail.transition);
     if !catches {
         return quote! {
-            #input
             #attempts
             let result = result?;
             #selected
@@ -737,18 +896,17 @@ fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
             #next
         };
     }
-    let lists = t.catch.iter().map(|c| {
+    let lists = tail.catch.iter().map(|c| {
         let equals = &c.error_equals;
         quote! { &[#(#equals),*] }
     });
-    let handlers = t
+    let handlers = tail
         .catch
         .iter()
         .enumerate()
-        .map(|(i, c)| emit_catcher(m, i, c));
+        .map(|(i, c)| emit_catcher(b, i, c));
     quote! {
         let outcome: ::core::result::Result<#rt::Value, ::sfn_runtime::Error> = async {
-            #input
             #attempts
             let result = result?;
             #selected
@@ -770,8 +928,9 @@ fn emit_task(m: &Machine<'_>, s: &StateIr<'_>, t: &Task) -> TokenStream {
     }
 }
 
-fn emit_catcher(m: &Machine<'_>, index: usize, c: &Catcher) -> TokenStream {
-    let target = ident(&m.states[m.target(&c.next)].variant);
+fn emit_catcher(b: &Block<'_>, index: usize, c: &Catcher) -> TokenStream {
+    let ty = ident(&b.enum_name);
+    let target = ident(&b.states[b.target(&c.next)].variant);
     let merged = result_path(
         &c.result_path,
         quote! { data },
@@ -781,9 +940,136 @@ fn emit_catcher(m: &Machine<'_>, index: usize, c: &Catcher) -> TokenStream {
         ::core::option::Option::Some(#index) => {
             data = #merged;
             exec.exit(&data);
-            state = State::#target;
+            state = #ty::#target;
         }
     }
+}
+
+fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) -> TokenStream {
+    let rt = quote! { __sfn };
+    let keep_raw =
+        !p.outcome.catch.is_empty() || !matches!(p.outcome.result_path, PathField::Default);
+    let usage = match &p.parameters {
+        None => Usage::Owned,
+        Some(params) if reads_input(params) => Usage::Borrowed,
+        Some(_) => Usage::Unused,
+    };
+    let input = input_binding(&p.io, keep_raw, usage);
+    let source = input_ref(usage);
+    let branch_input = match &p.parameters {
+        Some(params) => template(params, &source),
+        // Each retry needs the input again.
+        None if !p.outcome.retry.is_empty() => quote! { input.clone() },
+        None => quote! { input },
+    };
+    let count = s.blocks.len();
+    let branches = s.blocks.iter().enumerate().map(|(i, &index)| {
+        let run = ident(&m.blocks[index].fn_name);
+        // Every branch gets its own copy; the last one takes the original.
+        let arg = if i + 1 == count {
+            quote! { branch_input }
+        } else {
+            quote! { branch_input.clone() }
+        };
+        quote! { #rt::branch(self.#run(exec.branch(), #arg)) }
+    });
+    let call = quote! {{
+        let branch_input = #branch_input;
+        let branches = ::std::vec![#(#branches),*];
+        #rt::parallel(exec, branches).await
+    }};
+    emit_work(b, &Tail::of(&p.io, &p.outcome), input, call)
+}
+
+/// An expression of a count field's value: a literal, or read by its `…Path`
+/// and checked by `check` (a runtime function).
+fn count_expr(c: &Option<Count>, source: &TokenStream, check: &str, awaits: bool) -> TokenStream {
+    match c {
+        None => quote! { ::core::option::Option::None },
+        Some(Count::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(Count::Path(p)) => {
+            let read = read_path(p, source);
+            let text = &p.text;
+            let check = format_ident!("{}", check);
+            let wait = awaits.then(|| quote! { .await });
+            quote! { ::core::option::Option::Some(__sfn::#check(exec, &#read, #text)#wait?) }
+        }
+    }
+}
+
+fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> TokenStream {
+    let rt = quote! { __sfn };
+    let name = s.name;
+    let keep_raw =
+        !map.outcome.catch.is_empty() || !matches!(map.outcome.result_path, PathField::Default);
+    let reads_input = map.item_selector.as_ref().is_some_and(reads_input)
+        || !matches!(map.items_path, PathField::Default)
+        || !map.outcome.retry.is_empty()
+        || matches!(map.max_concurrency, Some(Count::Path(_)))
+        || matches!(map.tolerated_count, Some(Count::Path(_)))
+        || matches!(map.tolerated_percentage, Some(Percentage::Path(_)));
+    let usage = if reads_input {
+        Usage::Borrowed
+    } else {
+        Usage::Owned
+    };
+    let input = input_binding(&map.io, keep_raw, usage);
+    let source = input_ref(usage);
+    let items = match &map.items_path {
+        PathField::Path(p) => read_path(p, &source),
+        _ if usage == Usage::Owned => quote! { input },
+        _ => quote! { #source.clone() },
+    };
+    let items_text = match &map.items_path {
+        PathField::Path(p) => p.text.clone(),
+        _ => "$".to_owned(),
+    };
+    let max_concurrency = match &map.max_concurrency {
+        None => quote! { 0 },
+        Some(Count::Literal(n)) => quote! { #n },
+        Some(Count::Path(p)) => {
+            let read = read_path(p, &source);
+            let text = &p.text;
+            quote! { #rt::max_concurrency_path(exec, &#read, #text).await? }
+        }
+    };
+    let tolerated_count = count_expr(&map.tolerated_count, &source, "tolerated_count_path", false);
+    let tolerated_percentage = match &map.tolerated_percentage {
+        None => quote! { ::core::option::Option::None },
+        Some(Percentage::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+        Some(Percentage::Path(p)) => {
+            let read = read_path(p, &source);
+            let text = &p.text;
+            quote! { ::core::option::Option::Some(#rt::tolerated_percentage_path(exec, &#read, #text)?) }
+        }
+    };
+    let select = match &map.item_selector {
+        Some(t) => {
+            let value = template(t, &source);
+            quote! {
+                |exec: &mut #rt::Exec| -> ::core::result::Result<#rt::Value, ::sfn_runtime::Error> {
+                    ::core::result::Result::Ok(#value)
+                }
+            }
+        }
+        None => quote! {
+            |exec: &mut #rt::Exec| ::core::result::Result::Ok(exec.take_map_item())
+        },
+    };
+    let run = ident(&m.blocks[s.blocks[0]].fn_name);
+    let call = quote! {{
+        let spec = #rt::MapSpec {
+            state: #name,
+            max_concurrency: #max_concurrency,
+            tolerated_count: #tolerated_count,
+            tolerated_percentage: #tolerated_percentage,
+        };
+        let items = #rt::map_items(exec, #items, #items_text)?;
+        #rt::map(exec, spec, items, #select, |exec, input| self.#run(exec, input))
+            .await
+            .map(#rt::Value::Array)
+    }};
+    emit_work(b, &Tail::of(&map.io, &map.outcome), input, call)
 }
 
 /// A Choice condition as a `bool` expression; `nested` ones are parenthesised.
@@ -905,23 +1191,24 @@ fn operator_fn(op: Operator) -> &'static str {
     }
 }
 
-fn emit_choice(m: &Machine<'_>, c: &crate::ast::Choice) -> TokenStream {
+fn emit_choice(b: &Block<'_>, c: &crate::ast::Choice) -> TokenStream {
+    let ty = ident(&b.enum_name);
     let input = input_path(&c.io, false);
     // One `if … break` per rule keeps AWS's order and short-circuiting, and stays
     // readable when several rules share a target.
     let rules = c.choices.iter().map(|(cond, next)| {
         let cond = condition(cond, false);
-        let v = ident(&m.states[m.target(next)].variant);
+        let v = ident(&b.states[b.target(next)].variant);
         quote! {
             if #cond {
-                break 'choice State::#v;
+                break 'choice #ty::#v;
             }
         }
     });
     let fallback = match &c.default {
         Some(d) => {
-            let v = ident(&m.states[m.target(d)].variant);
-            quote! { State::#v }
+            let v = ident(&b.states[b.target(d)].variant);
+            quote! { #ty::#v }
         }
         None => quote! {
             return ::core::result::Result::Err(exec.runtime_error(
@@ -942,7 +1229,7 @@ fn emit_choice(m: &Machine<'_>, c: &crate::ast::Choice) -> TokenStream {
     }
 }
 
-fn emit_wait(m: &Machine<'_>, w: &Wait) -> TokenStream {
+fn emit_wait(b: &Block<'_>, w: &Wait) -> TokenStream {
     let rt = quote! { __sfn };
     let input = input_path(&w.io, false);
     let wait = match &w.until {
@@ -962,7 +1249,7 @@ fn emit_wait(m: &Machine<'_>, w: &Wait) -> TokenStream {
         }
     };
     let out = output_path(&w.io, quote! { input });
-    let next = transition(m, &w.transition);
+    let next = transition(b, &w.transition);
     quote! {
         #input
         #wait
@@ -998,6 +1285,10 @@ fn emit_fail(f: &Fail) -> TokenStream {
                     __sfn::fail_field(exec, &data, #context, #steps, #text, #name)?
                 )
             }
+        }
+        Some(FailField::Intrinsic(call)) => {
+            let value = intrinsic_call(call, &quote! { &data }, name);
+            quote! { ::core::option::Option::Some(__sfn::text(#value)) }
         }
     };
     let error = field(&f.error, "ErrorPath");

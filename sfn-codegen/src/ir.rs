@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use crate::ast::{
-    Body, Condition, Definition, FailField, Io, Operand, PathField, ResourceKind, Seconds, Spanned,
-    Task, Template, WaitFor,
+    Body, Condition, Count, Definition, FailField, Io, Operand, Outcome, PathField, Percentage,
+    ResourceKind, Seconds, Spanned, Task, Template, WaitFor,
 };
 use crate::ident::{self, Namer};
 use crate::path::{Path, Root};
@@ -17,10 +17,9 @@ use crate::source::SourceFile;
 pub struct Machine<'d> {
     /// The definition.
     pub def: &'d Definition,
-    /// The workflow's states, in source order.
-    pub states: Vec<StateIr<'d>>,
-    /// Index of the `StartAt` state.
-    pub start: usize,
+    /// The state machines: `blocks[0]` is the top level, then every Parallel
+    /// branch and Map item processor (each before the blocks nested in it).
+    pub blocks: Vec<Block<'d>>,
     /// Handler methods, in order of first use.
     pub methods: Vec<Method>,
     /// The display path of the file.
@@ -30,6 +29,23 @@ pub struct Machine<'d> {
     /// Whether any path reads the context object (`$$`), so that the runtime
     /// must keep the execution input for `$$.Execution.Input`.
     pub reads_context: bool,
+}
+
+/// One state machine: the top level, a Parallel branch or a Map item processor.
+#[derive(Debug)]
+pub struct Block<'d> {
+    /// The states, in source order.
+    pub states: Vec<StateIr<'d>>,
+    /// Index of the `StartAt` state.
+    pub start: usize,
+    /// The generated enum of its states.
+    pub enum_name: String,
+    /// The generated method that runs it.
+    pub fn_name: String,
+    /// What it is, for doc comments: `branch 1 of Parallel state "Lookup"`.
+    pub role: String,
+    /// The display path of the file.
+    pub file: String,
     by_name: HashMap<&'d str, usize>,
 }
 
@@ -48,6 +64,12 @@ pub struct StateIr<'d> {
     pub comment: Option<&'d str>,
     /// Index into [`Machine::methods`] for Task states.
     pub method: Option<usize>,
+    /// Indexes into [`Machine::blocks`] of its branches or item processor.
+    pub blocks: Vec<usize>,
+    /// Index into [`Machine::methods`] of a Map's `ItemReader`.
+    pub reader: Option<usize>,
+    /// Index into [`Machine::methods`] of a Map's `ResultWriter`.
+    pub writer: Option<usize>,
 }
 
 /// One method of the generated `Handlers` trait.
@@ -65,87 +87,207 @@ pub struct Method {
     pub states: Vec<(String, usize)>,
 }
 
-impl<'d> Machine<'d> {
+impl Block<'_> {
     /// The index of the state named `target`.
     pub fn target(&self, target: &Spanned<String>) -> usize {
         self.by_name[target.value.as_str()]
     }
 }
 
+struct Lowerer<'d, 'f> {
+    file: &'f SourceFile,
+    blocks: Vec<Block<'d>>,
+    methods: Vec<Method>,
+    method_names: Namer,
+    type_names: Namer,
+    fn_names: Namer,
+}
+
 /// Lowers a validated definition.
 pub fn lower<'d>(def: &'d Definition, file: &SourceFile, machine_name: &str) -> Machine<'d> {
-    let mut variants = Namer::default();
-    let mut method_names = Namer::with_reserved(&["new", "run", "run_with", "handlers"]);
-    let mut methods: Vec<Method> = Vec::new();
-    let mut states = Vec::with_capacity(def.states.len());
-    for state in &def.states {
-        let Some(body) = &state.body else { continue };
-        let line = file.line_col(state.name_span.start).0;
-        let method = match body {
-            Body::Task(task) => {
-                let function = invoked_function(task);
-                let key = match &function {
-                    Some(f) => format!("{} {f}", task.resource.value),
-                    None => task.resource.value.clone(),
-                };
-                let index = match methods.iter().position(|m| m.key == key) {
-                    Some(i) => i,
-                    None => {
-                        let base = match (&task.kind, &function) {
-                            (_, Some(f)) => ident::snake(f),
-                            (ResourceKind::LambdaFunction { function }, None) => {
-                                ident::snake(function)
-                            }
-                            (ResourceKind::LambdaInvoke, None) => "lambda_invoke".to_owned(),
-                            (ResourceKind::Service { resource_type, api }, None) => {
-                                ident::snake(&format!("{resource_type} {api}"))
-                            }
-                            (ResourceKind::Activity { name }, None) => ident::snake(name),
-                        };
-                        methods.push(Method {
-                            ident: method_names.unique(base, "_"),
-                            key,
-                            function,
-                            resource: task.resource.value.clone(),
-                            states: Vec::new(),
-                        });
-                        methods.len() - 1
-                    }
-                };
-                methods[index].states.push((state.name.clone(), line));
-                Some(index)
-            }
-            _ => None,
-        };
-        states.push(StateIr {
-            name: &state.name,
-            variant: variants.unique(ident::upper_camel(&state.name), ""),
-            line,
-            body,
-            comment: state.comment.as_deref(),
-            method,
-        });
-    }
-    let by_name: HashMap<&str, usize> = states
+    let mut l = Lowerer {
+        file,
+        blocks: Vec::new(),
+        methods: Vec::new(),
+        method_names: Namer::with_reserved(&["new", "run", "run_with", "handlers"]),
+        type_names: Namer::with_reserved(&["State", "Workflow", "Handlers"]),
+        fn_names: Namer::with_reserved(&["new", "run", "run_with", "handlers", "run_loop"]),
+    };
+    l.block(
+        def,
+        "State".to_owned(),
+        "run_loop".to_owned(),
+        "the workflow".to_owned(),
+    );
+    let reads_context = l
+        .blocks
         .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name, i))
-        .collect();
-    let start = by_name[def.start_at.value.as_str()];
+        .flat_map(|b| &b.states)
+        .any(|s| reads_context(s.body));
     Machine {
         def,
-        states,
-        start,
-        methods,
+        blocks: l.blocks,
+        methods: l.methods,
         file: file.display_path.clone(),
         machine_name: machine_name.to_owned(),
-        reads_context: def
-            .states
-            .iter()
-            .filter_map(|s| s.body.as_ref())
-            .any(reads_context),
-        by_name,
+        reads_context,
     }
+}
+
+impl<'d> Lowerer<'d, '_> {
+    fn block(
+        &mut self,
+        def: &'d Definition,
+        enum_name: String,
+        fn_name: String,
+        role: String,
+    ) -> usize {
+        let index = self.blocks.len();
+        self.blocks.push(Block {
+            states: Vec::new(),
+            start: 0,
+            enum_name,
+            fn_name,
+            role,
+            file: self.file.display_path.clone(),
+            by_name: HashMap::new(),
+        });
+        let mut variants = Namer::default();
+        let mut states = Vec::with_capacity(def.states.len());
+        for state in &def.states {
+            let Some(body) = &state.body else { continue };
+            let line = self.file.line_col(state.name_span.start).0;
+            let variant = variants.unique(ident::upper_camel(&state.name), "");
+            let use_by = || (state.name.clone(), line);
+            let method = match body {
+                Body::Task(task) => {
+                    let function = invoked_function(task);
+                    let key = match &function {
+                        Some(f) => format!("{} {f}", task.resource.value),
+                        None => task.resource.value.clone(),
+                    };
+                    let base = match (&task.kind, &function) {
+                        (_, Some(f)) => ident::snake(f),
+                        (ResourceKind::LambdaFunction { function }, None) => ident::snake(function),
+                        (ResourceKind::LambdaInvoke, None) => "lambda_invoke".to_owned(),
+                        (ResourceKind::Service { resource_type, api }, None) => {
+                            ident::snake(&format!("{resource_type} {api}"))
+                        }
+                        (ResourceKind::Activity { name }, None) => ident::snake(name),
+                    };
+                    Some(self.method(key, base, function, &task.resource.value, use_by()))
+                }
+                _ => None,
+            };
+            let (mut reader, mut writer) = (None, None);
+            let mut blocks = Vec::new();
+            let prefix = ident::snake(&state.name);
+            match body {
+                Body::Parallel(_) => {
+                    for (i, branch) in state.blocks.iter().enumerate() {
+                        let ty = self
+                            .type_names
+                            .unique(format!("{variant}Branch{}State", i + 1), "");
+                        let f = self
+                            .fn_names
+                            .unique(format!("run_{prefix}_branch_{}", i + 1), "_");
+                        let role = format!(
+                            "branch {} of Parallel state \"{}\"",
+                            i + 1,
+                            doc_name(&state.name)
+                        );
+                        blocks.push(self.block(branch, ty, f, role));
+                    }
+                }
+                Body::Map(map) => {
+                    if let Some(processor) = state.blocks.first() {
+                        let ty = self.type_names.unique(format!("{variant}ItemState"), "");
+                        let f = self.fn_names.unique(format!("run_{prefix}_item"), "_");
+                        let role = format!(
+                            "the item processor of Map state \"{}\"",
+                            doc_name(&state.name)
+                        );
+                        blocks.push(self.block(processor, ty, f, role));
+                    }
+                    if let Some(r) = &map.item_reader {
+                        let base =
+                            ident::snake(r.resource.rsplit(':').next().unwrap_or("read_items"));
+                        reader = Some(self.method(
+                            r.resource.clone(),
+                            format!("s3_{base}"),
+                            None,
+                            &r.resource,
+                            use_by(),
+                        ));
+                    }
+                    if let Some(resource) =
+                        map.result_writer.as_ref().and_then(|w| w.resource.as_ref())
+                    {
+                        writer = Some(self.method(
+                            resource.clone(),
+                            "s3_put_object".to_owned(),
+                            None,
+                            resource,
+                            use_by(),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+            states.push(StateIr {
+                name: &state.name,
+                variant,
+                line,
+                body,
+                comment: state.comment.as_deref(),
+                method,
+                blocks,
+                reader,
+                writer,
+            });
+        }
+        let by_name: HashMap<&str, usize> = states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name, i))
+            .collect();
+        let block = &mut self.blocks[index];
+        block.start = by_name[def.start_at.value.as_str()];
+        block.states = states;
+        block.by_name = by_name;
+        index
+    }
+
+    /// The index of the method for `key`, added on first use.
+    fn method(
+        &mut self,
+        key: String,
+        base: String,
+        function: Option<String>,
+        resource: &str,
+        used_by: (String, usize),
+    ) -> usize {
+        let index = match self.methods.iter().position(|m| m.key == key) {
+            Some(i) => i,
+            None => {
+                self.methods.push(Method {
+                    ident: self.method_names.unique(base, "_"),
+                    key,
+                    function,
+                    resource: resource.to_owned(),
+                    states: Vec::new(),
+                });
+                self.methods.len() - 1
+            }
+        };
+        self.methods[index].states.push(used_by);
+        index
+    }
+}
+
+/// A state name for a doc comment.
+fn doc_name(name: &str) -> String {
+    crate::emit::doc_text(name)
 }
 
 /// The function a `lambda:invoke` task names literally in `Parameters.FunctionName`
@@ -190,6 +332,7 @@ fn reads_context(body: &Body) -> bool {
             Template::Object(members) => members.iter().any(|(_, v)| template(v)),
             Template::Array(items) => items.iter().any(template),
             Template::Path { path: p, .. } => path(p),
+            Template::Intrinsic { call, .. } => call.reads_context(),
         }
     }
     fn seconds(s: &Option<Seconds>) -> bool {
@@ -205,7 +348,17 @@ fn reads_context(body: &Body) -> bool {
         }
     }
     fn fail(f: &Option<FailField>) -> bool {
-        matches!(f, Some(FailField::Path(p)) if path(p))
+        match f {
+            Some(FailField::Path(p)) => path(p),
+            Some(FailField::Intrinsic(call)) => call.reads_context(),
+            _ => false,
+        }
+    }
+    fn count(c: &Option<Count>) -> bool {
+        matches!(c, Some(Count::Path(p)) if path(p))
+    }
+    fn outcome(o: &Outcome) -> bool {
+        o.result_selector.as_ref().is_some_and(template)
     }
     match body {
         Body::Pass(p) => io(&p.io) || p.parameters.as_ref().is_some_and(template),
@@ -223,5 +376,28 @@ fn reads_context(body: &Body) -> bool {
         }
         Body::Succeed(i) => io(i),
         Body::Fail(f) => fail(&f.error) || fail(&f.cause),
+        Body::Parallel(p) => {
+            io(&p.io) || p.parameters.as_ref().is_some_and(template) || outcome(&p.outcome)
+        }
+        Body::Map(m) => {
+            io(&m.io)
+                || matches!(&m.items_path, PathField::Path(p) if path(p))
+                || m.item_selector.as_ref().is_some_and(template)
+                || count(&m.max_concurrency)
+                || count(&m.tolerated_count)
+                || matches!(&m.tolerated_percentage, Some(Percentage::Path(p)) if path(p))
+                || outcome(&m.outcome)
+                || m.item_reader.as_ref().is_some_and(|r| {
+                    r.parameters.as_ref().is_some_and(template) || count(&r.max_items)
+                })
+                || m.item_batcher.as_ref().is_some_and(|b| {
+                    b.batch_input.as_ref().is_some_and(template)
+                        || count(&b.max_items)
+                        || count(&b.max_bytes)
+                })
+                || m.result_writer
+                    .as_ref()
+                    .is_some_and(|w| w.parameters.as_ref().is_some_and(template))
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod emit;
 pub mod ident;
+pub mod intrinsic;
 pub mod ir;
 pub mod json;
 pub mod path;

@@ -19,6 +19,14 @@ pub mod names {
     pub const RESULT_PATH_MATCH_FAILURE: &str = "States.ResultPathMatchFailure";
     /// A payload exceeded the 256 KiB service limit.
     pub const DATA_LIMIT_EXCEEDED: &str = "States.DataLimitExceeded";
+    /// An intrinsic function failed at run time.
+    pub const INTRINSIC_FAILURE: &str = "States.IntrinsicFailure";
+    /// A Map state had more failed iterations than it tolerates.
+    pub const EXCEED_TOLERATED_FAILURE_THRESHOLD: &str = "States.ExceedToleratedFailureThreshold";
+    /// A Map state's `ItemReader` could not read the items.
+    pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
+    /// A Map state's `ResultWriter` could not write the results.
+    pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
     /// Insufficient privileges to run the task.
     pub const PERMISSIONS: &str = "States.Permissions";
 }

@@ -27,7 +27,7 @@ pub fn read_context_path(
     definite: bool,
     text: &str,
 ) -> Result<Value, Error> {
-    let context = exec.context_object();
+    let context = exec.context_part(path::first_field(steps));
     if !definite {
         return Ok(path::select(&context, steps));
     }
@@ -151,6 +151,14 @@ pub fn fail_field(
             "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
             path::compact(data)
         ))),
+    }
+}
+
+/// A value as a Fail state's error or cause: a string as it is, anything else as compact JSON.
+pub fn text(value: Value) -> String {
+    match value {
+        Value::String(s) => s,
+        other => path::compact(&other),
     }
 }
 

@@ -2,7 +2,8 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -28,6 +29,10 @@ pub enum StateKind {
     Succeed,
     /// `Fail`
     Fail,
+    /// `Parallel`
+    Parallel,
+    /// `Map`
+    Map,
 }
 
 impl StateKind {
@@ -39,6 +44,8 @@ impl StateKind {
             StateKind::Wait => "WaitStateEntered",
             StateKind::Succeed => "SucceedStateEntered",
             StateKind::Fail => "FailStateEntered",
+            StateKind::Parallel => "ParallelStateEntered",
+            StateKind::Map => "MapStateEntered",
         }
     }
 
@@ -51,6 +58,8 @@ impl StateKind {
             StateKind::Succeed => "SucceedStateExited",
             // A Fail state never exits; the execution fails instead.
             StateKind::Fail => "FailStateExited",
+            StateKind::Parallel => "ParallelStateExited",
+            StateKind::Map => "MapStateExited",
         }
     }
 }
@@ -64,23 +73,37 @@ struct Ids {
     state_machine_name: String,
 }
 
-/// One running execution. Generated code threads `&mut Exec` through every state.
+/// What every part of one execution shares: its identity, clock and events.
 #[derive(Debug)]
-pub struct Exec {
+struct Shared {
     ids: Ids,
     express: bool,
     input: Value,
     start_wall: DateTime<Utc>,
     start_clock: Instant,
+    /// The id of the newest event.
+    last_event: AtomicU64,
+    history: Option<Mutex<Vec<Event>>>,
+}
+
+/// One running execution, as seen by one state machine in it: the top level,
+/// or one Parallel branch or Map iteration, which run concurrently and share
+/// the execution's identity, clock and event history. Generated code threads
+/// `&mut Exec` through every state.
+#[derive(Debug)]
+pub struct Exec {
+    shared: Arc<Shared>,
+    /// The newest event this state machine emitted (`previousEventId` of its next one).
     last_event: u64,
     entered_any: bool,
-    history: Option<Vec<Event>>,
     state: &'static str,
     state_kind: StateKind,
     entered_event: u64,
     entered_at: DateTime<Utc>,
     retry_count: u32,
     task_token: Option<Arc<str>>,
+    /// `$$.Map.Item` while a Map state builds an iteration's input.
+    map_item: Option<(usize, Value)>,
 }
 
 impl Exec {
@@ -123,7 +146,7 @@ impl Exec {
             state_machine_name: machine_name,
         };
         let now = Utc::now();
-        let mut exec = Exec {
+        let shared = Shared {
             ids,
             express: options.express,
             input: if reads_context || options.record_history {
@@ -133,53 +156,93 @@ impl Exec {
             },
             start_wall: now,
             start_clock: Instant::now(),
+            last_event: AtomicU64::new(0),
+            history: options.record_history.then(|| Mutex::new(Vec::new())),
+        };
+        let mut exec = Exec {
+            shared: Arc::new(shared),
             last_event: 0,
             entered_any: false,
-            history: options.record_history.then(Vec::new),
             state: "",
             state_kind: StateKind::Pass,
             entered_event: 0,
             entered_at: now,
             retry_count: 0,
             task_token: None,
+            map_item: None,
         };
         exec.event("ExecutionStarted", |exec| {
             let mut d = Map::new();
-            d.insert("input".into(), exec.input.clone());
-            d.insert("roleArn".into(), exec.ids.role_arn.clone().into());
+            d.insert("input".into(), exec.shared.input.clone());
+            d.insert("roleArn".into(), exec.shared.ids.role_arn.clone().into());
             d
         });
         exec
     }
 
+    /// The view of a Parallel branch or Map iteration started by the current
+    /// state: the same execution, with its own current state.
+    pub fn branch(&self) -> Exec {
+        Exec {
+            shared: Arc::clone(&self.shared),
+            last_event: self.last_event,
+            entered_any: true,
+            state: "",
+            state_kind: StateKind::Pass,
+            entered_event: 0,
+            entered_at: self.entered_at,
+            retry_count: 0,
+            task_token: None,
+            map_item: None,
+        }
+    }
+
+    /// After branches ran: the next event follows the newest one of the execution.
+    pub fn join(&mut self) {
+        self.last_event = self.shared.last_event.load(Ordering::Relaxed);
+    }
+
+    /// Sets `$$.Map.Item` (index and value) for building one iteration's input.
+    pub fn set_map_item(&mut self, index: usize, value: Value) {
+        self.map_item = Some((index, value));
+    }
+
+    /// Clears `$$.Map.Item`, giving the item's value back.
+    pub fn take_map_item(&mut self) -> Value {
+        self.map_item.take().map(|(_, v)| v).unwrap_or_default()
+    }
+
     /// The execution's clock: wall time at start plus (possibly paused) tokio time since.
     pub fn now(&self) -> DateTime<Utc> {
-        let elapsed = Instant::now().saturating_duration_since(self.start_clock);
-        self.start_wall + chrono::Duration::from_std(elapsed).unwrap_or_default()
+        let elapsed = Instant::now().saturating_duration_since(self.shared.start_clock);
+        self.shared.start_wall + chrono::Duration::from_std(elapsed).unwrap_or_default()
     }
 
     /// Whether the history is being recorded (so event details are worth building).
     #[inline]
     pub fn recording(&self) -> bool {
-        self.history.is_some()
+        self.shared.history.is_some()
     }
 
     /// Emits one event; `details` is only called when the history is recorded.
     pub fn event(&mut self, kind: &'static str, details: impl FnOnce(&Exec) -> Map<String, Value>) {
         let previous = self.last_event;
-        self.last_event += 1;
-        if self.history.is_some() {
-            let event = Event {
-                id: self.last_event,
-                previous_event_id: previous,
-                timestamp: self.now(),
-                kind,
-                details: details(self),
-            };
-            if let Some(history) = &mut self.history {
-                history.push(event);
-            }
-        }
+        let Some(history) = &self.shared.history else {
+            self.last_event = self.shared.last_event.fetch_add(1, Ordering::Relaxed) + 1;
+            return;
+        };
+        let details = details(self);
+        let timestamp = self.now();
+        let mut history = history.lock().unwrap_or_else(PoisonError::into_inner);
+        let id = self.shared.last_event.fetch_add(1, Ordering::Relaxed) + 1;
+        history.push(Event {
+            id,
+            previous_event_id: previous,
+            timestamp,
+            kind,
+            details,
+        });
+        self.last_event = id;
     }
 
     /// Enters a state: emits `<Type>StateEntered` and resets the per-state context.
@@ -198,8 +261,11 @@ impl Exec {
             d
         });
         if !linked {
-            if let Some(event) = self.history.as_mut().and_then(|h| h.last_mut()) {
-                event.previous_event_id = 0;
+            if let Some(history) = &self.shared.history {
+                let mut history = history.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(event) = history.last_mut() {
+                    event.previous_event_id = 0;
+                }
             }
         }
         self.entered_event = self.last_event;
@@ -231,7 +297,12 @@ impl Exec {
     }
 
     pub(crate) fn execution_name(&self) -> Arc<str> {
-        Arc::clone(&self.ids.execution_name)
+        Arc::clone(&self.shared.ids.execution_name)
+    }
+
+    /// The execution's ARN (`$$.Execution.Id`).
+    pub fn execution_id(&self) -> &str {
+        &self.shared.ids.execution_id
     }
 
     /// Issues a new task token for the current attempt (callback tasks, activities).
@@ -252,6 +323,20 @@ impl Exec {
         )
     }
 
+    /// The result of an intrinsic function: a failure becomes `States.IntrinsicFailure`.
+    #[inline]
+    pub fn intrinsic(&self, outcome: Result<Value, String>) -> Result<Value, Error> {
+        outcome.map_err(|detail| {
+            Error::new(
+                names::INTRINSIC_FAILURE,
+                format!(
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). {detail}",
+                    self.state, self.entered_event
+                ),
+            )
+        })
+    }
+
     /// A `States.Runtime` error for a definite path that matched nothing.
     pub fn path_error(&self, text: &str, steps: &[super::path::Step], failed_at: usize) -> Error {
         self.runtime_error(super::path::missing_detail(text, steps, failed_at))
@@ -259,32 +344,57 @@ impl Exec {
 
     /// The context object (`$$`) as seen by the current state.
     pub fn context_object(&self) -> Value {
-        let mut execution = Map::with_capacity(6);
-        execution.insert("Id".into(), self.ids.execution_id.clone().into());
-        execution.insert("Input".into(), self.input.clone());
-        execution.insert("StartTime".into(), format_service(self.start_wall).into());
-        execution.insert("Name".into(), self.ids.execution_name.as_ref().into());
-        execution.insert("RoleArn".into(), self.ids.role_arn.clone().into());
-        if !self.express {
-            execution.insert("RedriveCount".into(), 0.into());
+        self.context_part(None)
+    }
+
+    /// The context object with only its member `only` (when given): a path
+    /// that starts `$$.<only>` can read nothing else, so the rest is not built.
+    pub fn context_part(&self, only: Option<&str>) -> Value {
+        let wants = |name: &str| only.is_none_or(|o| o == name);
+        let ids = &self.shared.ids;
+        let mut context = Map::with_capacity(5);
+        if wants("Execution") {
+            let mut execution = Map::with_capacity(6);
+            execution.insert("Id".into(), ids.execution_id.clone().into());
+            execution.insert("Input".into(), self.shared.input.clone());
+            execution.insert(
+                "StartTime".into(),
+                format_service(self.shared.start_wall).into(),
+            );
+            execution.insert("Name".into(), ids.execution_name.as_ref().into());
+            execution.insert("RoleArn".into(), ids.role_arn.clone().into());
+            if !self.shared.express {
+                execution.insert("RedriveCount".into(), 0.into());
+            }
+            context.insert("Execution".into(), Value::Object(execution));
         }
-        let mut state = Map::with_capacity(3);
-        state.insert("Name".into(), self.state.into());
-        state.insert("EnteredTime".into(), format_service(self.entered_at).into());
-        if self.state_kind == StateKind::Task {
-            state.insert("RetryCount".into(), self.retry_count.into());
+        if wants("StateMachine") {
+            let mut machine = Map::with_capacity(2);
+            machine.insert("Id".into(), ids.state_machine_id.clone().into());
+            machine.insert("Name".into(), ids.state_machine_name.clone().into());
+            context.insert("StateMachine".into(), Value::Object(machine));
         }
-        let mut machine = Map::with_capacity(2);
-        machine.insert("Id".into(), self.ids.state_machine_id.clone().into());
-        machine.insert("Name".into(), self.ids.state_machine_name.clone().into());
-        let mut context = Map::with_capacity(4);
-        context.insert("Execution".into(), Value::Object(execution));
-        context.insert("StateMachine".into(), Value::Object(machine));
-        context.insert("State".into(), Value::Object(state));
-        if let Some(token) = &self.task_token {
+        if wants("State") {
+            let mut state = Map::with_capacity(3);
+            state.insert("Name".into(), self.state.into());
+            state.insert("EnteredTime".into(), format_service(self.entered_at).into());
+            if self.state_kind == StateKind::Task {
+                state.insert("RetryCount".into(), self.retry_count.into());
+            }
+            context.insert("State".into(), Value::Object(state));
+        }
+        if let Some(token) = self.task_token.as_ref().filter(|_| wants("Task")) {
             let mut task = Map::with_capacity(1);
             task.insert("Token".into(), token.as_ref().into());
             context.insert("Task".into(), Value::Object(task));
+        }
+        if let Some((index, value)) = self.map_item.as_ref().filter(|_| wants("Map")) {
+            let mut item = Map::with_capacity(2);
+            item.insert("Index".into(), (*index).into());
+            item.insert("Value".into(), value.clone());
+            let mut map = Map::with_capacity(1);
+            map.insert("Item".into(), Value::Object(item));
+            context.insert("Map".into(), Value::Object(map));
         }
         Value::Object(context)
     }
@@ -330,9 +440,14 @@ impl Exec {
             error,
             cause,
             history: History {
-                events: self.history.take().unwrap_or_default(),
+                events: self
+                    .shared
+                    .history
+                    .as_ref()
+                    .map(|h| std::mem::take(&mut *h.lock().unwrap_or_else(PoisonError::into_inner)))
+                    .unwrap_or_default(),
             },
-            execution_id: self.ids.execution_id,
+            execution_id: self.shared.ids.execution_id.clone(),
         }
     }
 }

@@ -2,7 +2,10 @@
 //! `sfn-codegen` of the same version may use it.
 
 mod data;
+pub mod distributed;
 mod exec;
+mod fanout;
+pub mod intrinsic;
 pub mod path;
 mod retry;
 mod task;
@@ -10,9 +13,13 @@ mod value;
 
 pub use data::{
     fail_field, is_present, merge_result, positive_seconds, read_context_path, read_path, sleep,
-    test, test_path, wait_seconds, wait_seconds_path, wait_timestamp_path, wait_until,
+    test, test_path, text, wait_seconds, wait_seconds_path, wait_timestamp_path, wait_until,
 };
 pub use exec::{Exec, Outcome, StateKind, drive};
+pub use fanout::{
+    Branch, MapSpec, branch, map, map_items, max_concurrency_path, parallel, tolerated_count_path,
+    tolerated_percentage_path,
+};
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
 pub use value::{arr, obj, template_context_path, template_path};

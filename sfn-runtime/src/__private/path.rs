@@ -74,6 +74,15 @@ pub enum Literal {
     Str(&'static str),
 }
 
+/// The member name a path starts with, when its first step is one.
+#[inline]
+pub fn first_field(steps: &[Step]) -> Option<&'static str> {
+    match steps.first() {
+        Some(Step::Field(name)) => Some(name),
+        _ => None,
+    }
+}
+
 /// Follows a definite path. On a miss, returns the index of the step that found nothing.
 #[inline]
 pub fn get<'v>(root: &'v Value, steps: &[Step]) -> Result<&'v Value, usize> {

@@ -47,7 +47,7 @@ pub fn template_context_path(
 ) -> Result<Value, crate::Error> {
     template_value(
         exec,
-        &exec.context_object(),
+        &exec.context_part(path::first_field(steps)),
         input,
         steps,
         definite,
