@@ -2596,6 +2596,18 @@ impl Parser<'_> {
                 "InputType",
                 &["CSV", "JSON", "JSONL", "PARQUET", "MANIFEST"],
             );
+            if let (Some(kind @ ("PARQUET" | "MANIFEST")), Some(m)) =
+                (reader.input_type.as_deref(), config.get("InputType"))
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::Unsupported,
+                        m.value.span,
+                        format!("sfn cannot read `{kind}` item files yet"),
+                    )
+                    .help("use `CSV`, `JSON` or `JSONL`, or list the objects with `arn:aws:states:::s3:listObjectsV2`"),
+                );
+            }
             reader.csv_header_location =
                 self.one_of(&config, "CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]);
             reader.csv_delimiter = self.one_of(
@@ -2807,6 +2819,11 @@ impl Parser<'_> {
         let text = json.as_str()?;
         match intrinsic::parse(text) {
             Ok(call) => Some(call),
+            Err(e) if e.unsupported => {
+                let span = self.inner_span(json, e.offset);
+                self.error(Code::Unsupported, span, e.message);
+                None
+            }
             Err(e) => {
                 let span = self.inner_span(json, e.offset);
                 let mut d = Diagnostic::new(

@@ -99,7 +99,7 @@ pub struct Diagnostic {
     /// How to fix it, when that is clear.
     pub help: Option<String>,
     /// Another place that explains the problem, with its label.
-    pub secondary: Option<(Span, String)>,
+    pub secondary: Option<Box<(Span, String)>>,
 }
 
 impl Diagnostic {
@@ -117,7 +117,7 @@ impl Diagnostic {
 
     /// Points at another place that explains the problem.
     pub fn secondary(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
-        self.secondary = Some((span, label.into()));
+        self.secondary = Some(Box::new((span, label.into())));
         self
     }
 
@@ -160,7 +160,7 @@ impl Diagnostic {
             .origin(&file.display_path)
             .fold(true)
             .annotation(annotation);
-        if let Some((span, label)) = &self.secondary {
+        if let Some((span, label)) = self.secondary.as_deref() {
             let s = span.start.min(file.text.len());
             let e = span.end.clamp(s, file.text.len());
             let (s, e) = (s - removed_before(s), e - removed_before(e));

@@ -857,7 +857,8 @@ fn emit_work(
             #prelude
             let mut retry = #rt::RetryState::<#retry_count>::new();
             let result = loop {
-                match #call {
+                let attempt = #call;
+                match attempt {
                     ::core::result::Result::Err(error) => match retry.next_delay(&[#(#retriers),*], &error) {
                         ::core::option::Option::Some(delay) => {
                             #rt::sleep(delay).await;
@@ -1057,18 +1058,134 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
         },
     };
     let run = ident(&m.blocks[s.blocks[0]].fn_name);
-    let call = quote! {{
+    let items = match &map.item_reader {
+        None => quote! { #rt::map_items(exec, #items, #items_text)? },
+        Some(reader) => {
+            let request = match &reader.parameters {
+                Some(t) => template(t, &source),
+                None => quote! { #rt::obj([]) },
+            };
+            let max_items = match &reader.max_items {
+                None | Some(Count::Literal(0)) => quote! { ::core::option::Option::None },
+                Some(Count::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+                Some(Count::Path(p)) => {
+                    let read = read_path(p, &source);
+                    let text = &p.text;
+                    quote! { #rt::max_items_path(exec, &#read, #text)? }
+                }
+            };
+            let config = reader_config(reader);
+            let method = ident(&m.methods[s.reader.unwrap_or(0)].ident);
+            let resource = &reader.resource;
+            let read = quote! {
+                #rt::read_items(
+                    exec,
+                    #name,
+                    #resource,
+                    &#config,
+                    #max_items,
+                    #request,
+                    |input, ctx| self.handlers.#method(input, ctx),
+                )
+                .await?
+            };
+            match &map.items_path {
+                PathField::Path(p) => {
+                    let inner = read_path(p, &quote! { &__read });
+                    let text = &p.text;
+                    quote! {{
+                        let __read = #rt::Value::Array(#read);
+                        #rt::map_items(exec, #inner, #text)?
+                    }}
+                }
+                _ => read,
+            }
+        }
+    };
+    let identity = quote! {
+        |exec: &mut #rt::Exec| ::core::result::Result::Ok(exec.take_map_item())
+    };
+    let (items, select) = match &map.item_batcher {
+        None => (items, select),
+        Some(batcher) => {
+            let limit = |c: &Option<Count>, field: &str| match c {
+                None => quote! { ::core::option::Option::None },
+                Some(Count::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
+                Some(Count::Path(p)) => {
+                    let read = read_path(p, &source);
+                    let text = &p.text;
+                    quote! { ::core::option::Option::Some(#rt::batch_limit_path(exec, #field, &#read, #text)?) }
+                }
+            };
+            let max_items = limit(&batcher.max_items, "MaxItemsPerBatchPath");
+            let max_bytes = limit(&batcher.max_bytes, "MaxInputBytesPerBatchPath");
+            let batch_input = match &batcher.batch_input {
+                Some(t) => {
+                    let t = template(t, &source);
+                    quote! { ::core::option::Option::Some(#t) }
+                }
+                None => quote! { ::core::option::Option::None },
+            };
+            let batched = quote! {{
+                let items = #items;
+                #rt::batch(exec, items, #select, #max_items, #max_bytes, #batch_input)?
+            }};
+            (batched, identity)
+        }
+    };
+    let spec = quote! {
         let spec = #rt::MapSpec {
             state: #name,
             max_concurrency: #max_concurrency,
             tolerated_count: #tolerated_count,
             tolerated_percentage: #tolerated_percentage,
         };
-        let items = #rt::map_items(exec, #items, #items_text)?;
-        #rt::map(exec, spec, items, #select, |exec, input| self.#run(exec, input))
-            .await
-            .map(#rt::Value::Array)
-    }};
+    };
+    let call = match &map.result_writer {
+        None => quote! {{
+            #spec
+            let items = #items;
+            #rt::map(exec, spec, items, #select, |exec, input| self.#run(exec, input))
+                .await
+                .map(#rt::Value::Array)
+        }},
+        Some(writer) => {
+            let label = match &map.label {
+                Some(l) => quote! { ::core::option::Option::Some(#l) },
+                None => quote! { ::core::option::Option::None },
+            };
+            let config = writer_config(writer);
+            let record = quote! {
+                #spec
+                let items = #items;
+                let run = #rt::map_recorded(exec, spec, #label, items, #select, |exec, input| self.#run(exec, input))
+                    .await?;
+            };
+            match (&writer.resource, &writer.parameters) {
+                (Some(_), Some(params)) => {
+                    let params = template(params, &source);
+                    let method = ident(&m.methods[s.writer.unwrap_or(0)].ident);
+                    quote! {{
+                        #record
+                        let parameters = ::core::option::Option::Some(#params);
+                        #rt::write_results(
+                            exec,
+                            #name,
+                            &#config,
+                            parameters,
+                            run,
+                            |input, ctx| self.handlers.#method(input, ctx),
+                        )
+                        .await
+                    }}
+                }
+                _ => quote! {{
+                    #record
+                    #rt::shape_results(&#config, run)
+                }},
+            }
+        }
+    };
     emit_work(b, &Tail::of(&map.io, &map.outcome), input, call)
 }
 
@@ -1297,5 +1414,76 @@ fn emit_fail(f: &Fail) -> TokenStream {
         let error = #error;
         let cause = #cause;
         return ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause));
+    }
+}
+
+/// A constant `ReaderConfig` for an `ItemReader`.
+fn reader_config(r: &crate::ast::ItemReader) -> TokenStream {
+    let d = quote! { __sfn::distributed };
+    let resource = if r.resource.ends_with("listObjectsV2") {
+        quote! { #d::ReaderResource::ListObjectsV2 }
+    } else {
+        quote! { #d::ReaderResource::GetObject }
+    };
+    let input_type = match r.input_type.as_deref() {
+        Some("CSV") => quote! { ::core::option::Option::Some(#d::InputType::Csv) },
+        Some("JSON") => quote! { ::core::option::Option::Some(#d::InputType::Json) },
+        Some("JSONL") => quote! { ::core::option::Option::Some(#d::InputType::Jsonl) },
+        Some("MANIFEST") => quote! { ::core::option::Option::Some(#d::InputType::Manifest) },
+        Some("PARQUET") => quote! { ::core::option::Option::Some(#d::InputType::Parquet) },
+        _ => quote! { ::core::option::Option::None },
+    };
+    let headers = match r.csv_header_location.as_deref() {
+        Some("GIVEN") => {
+            let names = &r.csv_headers;
+            quote! { ::core::option::Option::Some(#d::CsvHeaders::Given(&[#(#names),*])) }
+        }
+        Some(_) => quote! { ::core::option::Option::Some(#d::CsvHeaders::FirstRow) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let delimiter = match r.csv_delimiter.as_deref() {
+        Some("PIPE") => b'|',
+        Some("SEMICOLON") => b';',
+        Some("SPACE") => b' ',
+        Some("TAB") => b'\t',
+        _ => b',',
+    };
+    let delimiter = Literal::byte_character(delimiter);
+    let pointer = match &r.items_pointer {
+        Some(p) => quote! { ::core::option::Option::Some(#p) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let flatten = r.transformation.as_deref() == Some("LOAD_AND_FLATTEN");
+    quote! {
+        #d::ReaderConfig {
+            resource: #resource,
+            input_type: #input_type,
+            csv_headers: #headers,
+            csv_delimiter: #delimiter,
+            items_pointer: #pointer,
+            load_and_flatten: #flatten,
+        }
+    }
+}
+
+/// A constant `WriterConfig` for a `ResultWriter`.
+fn writer_config(w: &crate::ast::ResultWriter) -> TokenStream {
+    let d = quote! { __sfn::distributed };
+    let output = match w.output_type.as_deref() {
+        Some("JSON") => quote! { ::core::option::Option::Some(#d::OutputType::Json) },
+        Some("JSONL") => quote! { ::core::option::Option::Some(#d::OutputType::Jsonl) },
+        _ => quote! { ::core::option::Option::None },
+    };
+    let transformation = match w.transformation.as_deref() {
+        Some("NONE") => quote! { ::core::option::Option::Some(#d::Transformation::None) },
+        Some("COMPACT") => quote! { ::core::option::Option::Some(#d::Transformation::Compact) },
+        Some("FLATTEN") => quote! { ::core::option::Option::Some(#d::Transformation::Flatten) },
+        _ => quote! { ::core::option::Option::None },
+    };
+    quote! {
+        #d::WriterConfig {
+            output_type: #output,
+            transformation: #transformation,
+        }
     }
 }

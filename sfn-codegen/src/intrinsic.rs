@@ -187,6 +187,8 @@ pub struct Error {
     pub message: String,
     /// How to fix it, when that is clear.
     pub help: Option<String>,
+    /// The call is valid ASL that sfn does not compile yet.
+    pub unsupported: bool,
 }
 
 fn err(offset: usize, message: impl Into<String>) -> Error {
@@ -194,6 +196,7 @@ fn err(offset: usize, message: impl Into<String>) -> Error {
         offset,
         message: message.into(),
         help: None,
+        unsupported: false,
     }
 }
 
@@ -304,12 +307,14 @@ impl Parser<'_> {
                 match path::parse(text) {
                     Ok(p) => {
                         if let Root::Variable(name) = &p.root {
-                            return Err(err(
+                            let mut e = err(
                                 start,
                                 format!(
                                     "workflow variables (`${name}`) are not supported yet by sfn"
                                 ),
-                            ));
+                            );
+                            e.unsupported = true;
+                            return Err(e);
                         }
                         Ok(Arg::Path(p))
                     }
@@ -588,23 +593,19 @@ fn literal_values(call: &Call, offsets: &[usize]) -> Result<(), Error> {
                 }
             }
         }
-        Func::JsonMerge => {
-            if lit(2) == Some(&Value::Bool(true)) {
-                let mut e = err(
-                    offsets[2],
-                    "`States.JsonMerge` supports only a shallow merge",
-                );
-                e.help = Some("pass `false` as the third argument".to_owned());
-                return Err(e);
-            }
+        Func::JsonMerge if lit(2) == Some(&Value::Bool(true)) => {
+            let mut e = err(
+                offsets[2],
+                "`States.JsonMerge` supports only a shallow merge",
+            );
+            e.help = Some("pass `false` as the third argument".to_owned());
+            return Err(e);
         }
-        Func::ArrayPartition => {
-            if int(1).is_some_and(|s| s <= 0.0) {
-                return Err(err(
-                    offsets[1],
-                    "the chunk size of `States.ArrayPartition` must be positive",
-                ));
-            }
+        Func::ArrayPartition if int(1).is_some_and(|s| s <= 0.0) => {
+            return Err(err(
+                offsets[1],
+                "the chunk size of `States.ArrayPartition` must be positive",
+            ));
         }
         Func::ArrayRange => {
             if int(2) == Some(0.0) {
@@ -625,19 +626,17 @@ fn literal_values(call: &Call, offsets: &[usize]) -> Result<(), Error> {
                 }
             }
         }
-        Func::ArrayGetItem => {
-            if int(1).is_some_and(|i| i < 0.0) {
-                return Err(err(
-                    offsets[1],
-                    "the index of `States.ArrayGetItem` cannot be negative",
-                ));
-            }
+        Func::ArrayGetItem if int(1).is_some_and(|i| i < 0.0) => {
+            return Err(err(
+                offsets[1],
+                "the index of `States.ArrayGetItem` cannot be negative",
+            ));
         }
         Func::MathAdd => {
-            for i in 0..2 {
+            for (i, &offset) in offsets.iter().enumerate().take(2) {
                 if int(i).is_some_and(|v| v < f64::from(i32::MIN) || v > f64::from(i32::MAX)) {
                     return Err(err(
-                        offsets[i],
+                        offset,
                         "the arguments of `States.MathAdd` must be between -2147483648 and 2147483647",
                     ));
                 }

@@ -475,6 +475,20 @@ impl Parser<'_> {
             }
         }
         let start = self.pos;
+        // A bare word compares as a string (`[?(@.key == FooBar)]`), as the
+        // asl-validator corpus expects of valid definitions.
+        if self
+            .peek()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        {
+            while self
+                .peek()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                self.bump();
+            }
+            return Ok(Literal::Str(self.text[start..self.pos].to_owned()));
+        }
         while self
             .peek()
             .is_some_and(|c| c.is_ascii_digit() || "+-.eE".contains(c))

@@ -87,8 +87,6 @@ fn walk(value: &Value, key: Option<&str>, found: &mut Vec<&'static str>) {
         Value::Object(members) => {
             for (k, v) in members {
                 match (k.as_str(), v.as_str()) {
-                    ("Type", Some("Parallel")) => found.push("Parallel"),
-                    ("Type", Some("Map")) => found.push("Map"),
                     ("QueryLanguage", Some("JSONata")) => found.push("JSONata"),
                     ("Assign", _) => found.push("variables"),
                     _ => {}
@@ -101,28 +99,18 @@ fn walk(value: &Value, key: Option<&str>, found: &mut Vec<&'static str>) {
             if s.trim_start().starts_with("{%") {
                 found.push("JSONata");
             }
-            if is_intrinsic_call(s) {
-                found.push("intrinsic functions");
-            }
             let path_field =
                 key.is_some_and(|k| k.ends_with(".$") || k.ends_with("Path") || k == "Variable");
-            if path_field && is_variable_path(s) {
+            // A path field, or an argument of an intrinsic call in one.
+            let variable = is_variable_path(s)
+                || (s.starts_with("States.")
+                    && s.match_indices('$').any(|(i, _)| is_variable_path(&s[i..])));
+            if path_field && variable {
                 found.push("variables");
             }
         }
         _ => {}
     }
-}
-
-/// `States.Name(` anywhere in the string.
-fn is_intrinsic_call(s: &str) -> bool {
-    s.match_indices("States.").any(|(i, _)| {
-        let rest = &s[i + "States.".len()..];
-        let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        name_len > 0 && rest[name_len..].starts_with('(')
-    })
 }
 
 /// `$name…`: a workflow variable reference.
@@ -315,16 +303,12 @@ fn indent(s: &str) -> String {
 
 #[test]
 fn scope_detection() {
-    assert!(is_intrinsic_call("States.Format('{}', $.a)"));
-    assert!(is_intrinsic_call("States.ArrayGetItem($.a, 0)"));
-    assert!(!is_intrinsic_call("States.ALL"));
-    assert!(!is_intrinsic_call("$.States.x"));
     assert!(is_variable_path("$foo.bar"));
     assert!(!is_variable_path("$.foo"));
     assert!(!is_variable_path("$$.Execution.Id"));
     assert_eq!(
         out_of_scope(r#"{"A":{"Type":"Map","Assign":{"x":1},"QueryLanguage":"JSONata"}}"#),
-        ["JSONata", "Map", "variables"]
+        ["JSONata", "variables"]
     );
     assert!(
         out_of_scope(r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#).is_empty()

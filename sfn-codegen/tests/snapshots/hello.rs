@@ -5,7 +5,7 @@ pub mod hello {
     //!
     //! A simple AWS Step Functions example
     use ::sfn_runtime::__private as __sfn;
-    /// The states of this workflow, in source order.
+    /// The states of the workflow, in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum State {
         /// "ProcessData": Task state, `examples/workflows/hello.asl.json:5`.

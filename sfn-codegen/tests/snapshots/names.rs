@@ -5,7 +5,7 @@ pub mod names {
     //!
     //! State names that are Rust keywords, Unicode, or collide after case conversion; strings that look like code.
     use ::sfn_runtime::__private as __sfn;
-    /// The states of this workflow, in source order.
+    /// The states of the workflow, in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum State {
         /// "fn": Pass state, `examples/tests/workflows/names.asl.json:5`.

@@ -5,7 +5,7 @@ pub mod order {
     //!
     //! Order processing: validate the order, route on the payment type, charge the card with retries, wait for the warehouse, then ship.
     use ::sfn_runtime::__private as __sfn;
-    /// The states of this workflow, in source order.
+    /// The states of the workflow, in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum State {
         /// "ValidateOrder": Task state, `examples/workflows/order.asl.json:6`.
@@ -237,7 +237,7 @@ pub mod order {
                             let heartbeat = ::core::option::Option::None;
                             let mut retry = __sfn::RetryState::<1usize>::new();
                             let result = loop {
-                                match __sfn::invoke(
+                                let attempt = __sfn::invoke(
                                         exec,
                                         &__sfn::TaskSpec {
                                             state: "ChargeCard",
@@ -312,8 +312,8 @@ pub mod order {
                                         heartbeat,
                                         |input, ctx| self.handlers.charge_card(input, ctx),
                                     )
-                                    .await
-                                {
+                                    .await;
+                                match attempt {
                                     ::core::result::Result::Err(error) => {
                                         match retry
                                             .next_delay(

@@ -128,7 +128,8 @@ impl ReaderConfig {
 ///   `{"Etag", "Key", "LastModified", "Size", "StorageClass"}` (members present in the entry;
 ///   `ETag` is renamed `Etag`, a date-time `LastModified` becomes epoch seconds, other members
 ///   are dropped). With `LOAD_AND_FLATTEN` each entry must carry the object's content as `Body`
-///   (a string or a getObject response); the items are those of every object in order.
+///   (a string or a getObject response); the items are those of every object in order, an
+///   empty (or blank) string `Body` giving none (folder placeholders).
 ///
 /// `Err` is the cause of a `States.ItemReaderFailed` error: duplicate CSV headers
 /// (`CSV headers cannot contain duplicates.`), a JSON source that is not an array
@@ -518,12 +519,12 @@ pub fn batch_items(
                 base + len
             ));
         }
-        let added = if current.is_empty() { len } else { len + 1 };
-        if !current.is_empty() && (current.len() >= max_count || size + added > max_bytes) {
+        // Every item after the first of a batch also adds a comma.
+        if !current.is_empty() && (current.len() >= max_count || size + 1 + len > max_bytes) {
             batches.push(wrap(batch_input, std::mem::take(&mut current)));
             size = base;
         }
-        size += if current.is_empty() { len } else { len + 1 };
+        size += if current.is_empty() { len } else { 1 + len };
         current.push(item);
     }
     if !current.is_empty() {
@@ -824,34 +825,27 @@ pub fn plan_write(
         .into_iter()
         .partition(|r| matches!(r.outcome, ChildOutcome::Pending));
 
+    // Result files in write order; the manifest lists them by status, alphabetically.
     let mut files = Vec::new();
-    let mut listed: Vec<(&str, Vec<Value>)> = Vec::with_capacity(3);
+    let mut result_files = Map::with_capacity(3);
+    for status in ["FAILED", "PENDING", "SUCCEEDED"] {
+        result_files.insert(status.to_owned(), Value::Array(Vec::new()));
+    }
     for (status, group) in [
         ("SUCCEEDED", &succeeded),
         ("FAILED", &failed),
         ("PENDING", &pending),
     ] {
-        let mut entries = Vec::new();
-        if !group.is_empty() {
-            let values = transform(transformation, group);
-            let body = render(output_type, &values);
-            let key = format!("{directory}{status}_0.json");
-            let mut entry = Map::with_capacity(2);
-            entry.insert("Key".to_owned(), Value::from(key.as_str()));
-            entry.insert("Size".to_owned(), Value::from(body.len()));
-            entries.push(Value::Object(entry));
-            files.push(PutObject { key, body });
+        if group.is_empty() {
+            continue;
         }
-        listed.push((status, entries));
-    }
-    let mut result_files = Map::with_capacity(3);
-    for status in ["FAILED", "PENDING", "SUCCEEDED"] {
-        let entries = listed
-            .iter()
-            .find(|(s, _)| *s == status)
-            .map(|(_, entries)| entries.clone())
-            .unwrap_or_default();
-        result_files.insert(status.to_owned(), Value::Array(entries));
+        let body = render(output_type, &transform(transformation, group));
+        let key = format!("{directory}{status}_0.json");
+        let mut entry = Map::with_capacity(2);
+        entry.insert("Key".to_owned(), Value::from(key.as_str()));
+        entry.insert("Size".to_owned(), Value::from(body.len()));
+        result_files.insert(status.to_owned(), Value::Array(vec![Value::Object(entry)]));
+        files.push(PutObject { key, body });
     }
     let mut manifest = Map::with_capacity(3);
     manifest.insert("DestinationBucket".to_owned(), Value::from(bucket.as_str()));

@@ -300,6 +300,11 @@ impl Exec {
         Arc::clone(&self.shared.ids.execution_name)
     }
 
+    /// The state machine's ARN (`$$.StateMachine.Id`).
+    pub fn state_machine_id(&self) -> &str {
+        &self.shared.ids.state_machine_id
+    }
+
     /// The execution's ARN (`$$.Execution.Id`).
     pub fn execution_id(&self) -> &str {
         &self.shared.ids.execution_id

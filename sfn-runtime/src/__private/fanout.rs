@@ -16,8 +16,10 @@ use futures_util::FutureExt;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{Map, Value};
 
+use super::distributed::{self, ChildOutcome, ChildRecord, ReaderConfig, WriterConfig};
 use super::exec::Exec;
-use crate::{Error, names};
+use super::task::{ResourceKind, TaskSpec, invoke};
+use crate::{Error, TaskContext, TaskResult, names};
 
 /// A running Parallel branch.
 pub type Branch<'a> = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send + 'a>>;
@@ -107,8 +109,71 @@ pub async fn map<'a, S, R, F>(
     exec: &mut Exec,
     spec: MapSpec,
     items: Vec<Value>,
+    select: S,
+    run: R,
+) -> Result<Vec<Value>, Error>
+where
+    S: FnMut(&mut Exec) -> Result<Value, Error>,
+    R: FnMut(Exec, Value) -> F,
+    F: Future<Output = Result<Value, Error>> + Send + 'a,
+{
+    drive_map(exec, spec, items, select, run, None).await
+}
+
+/// [`map`] for a Map with a `ResultWriter`: also returns one record per
+/// iteration (its input, outcome and times) for the writer, as a Distributed
+/// Map run reports its child executions, and the Map run's ARN.
+pub async fn map_recorded<'a, S, R, F>(
+    exec: &mut Exec,
+    spec: MapSpec,
+    label: Option<&str>,
+    items: Vec<Value>,
+    select: S,
+    run: R,
+) -> Result<(Vec<ChildRecord>, String), Error>
+where
+    S: FnMut(&mut Exec) -> Result<Value, Error>,
+    R: FnMut(Exec, Value) -> F,
+    F: Future<Output = Result<Value, Error>> + Send + 'a,
+{
+    let machine = exec.state_machine_id().to_owned();
+    let run_id = uuid::Uuid::new_v4().to_string();
+    let name = label.map_or_else(|| run_id[..8].to_owned(), str::to_owned);
+    let map_run = distributed::map_run_arn(&machine, &name, &run_id);
+    let mut records: Vec<ChildRecord> = (0..items.len())
+        .map(|_| ChildRecord {
+            execution_arn: String::new(),
+            name: String::new(),
+            state_machine_arn: distributed::child_state_machine_arn(&machine, &name),
+            input: Value::Null,
+            outcome: ChildOutcome::Pending,
+            start_date: None,
+            stop_date: None,
+        })
+        .collect();
+    let keep = Keep {
+        records: &mut records,
+        machine: &machine,
+        name: &name,
+    };
+    drive_map(exec, spec, items, select, run, Some(keep)).await?;
+    Ok((records, map_run))
+}
+
+/// Where [`map_recorded`] keeps its records.
+struct Keep<'k> {
+    records: &'k mut Vec<ChildRecord>,
+    machine: &'k str,
+    name: &'k str,
+}
+
+async fn drive_map<'a, S, R, F>(
+    exec: &mut Exec,
+    spec: MapSpec,
+    items: Vec<Value>,
     mut select: S,
     mut run: R,
+    mut keep: Option<Keep<'_>>,
 ) -> Result<Vec<Value>, Error>
 where
     S: FnMut(&mut Exec) -> Result<Value, Error>,
@@ -130,26 +195,42 @@ where
     let mut running = FuturesUnordered::new();
     let mut failed = 0u64;
     let name = spec.state;
-    let mut finish = |exec: &mut Exec, index: usize, outcome: Result<Value, Error>| match outcome {
-        Ok(output) => {
-            results[index] = output;
-            exec.event("MapIterationSucceeded", |_| iteration(index, name));
-            Ok(())
+    let mut finish = |exec: &mut Exec,
+                      index: usize,
+                      outcome: Result<Value, Error>,
+                      keep: &mut Option<Keep<'_>>| {
+        if let Some(keep) = keep {
+            let record = &mut keep.records[index];
+            record.stop_date = Some(exec.now());
+            record.outcome = match &outcome {
+                Ok(output) => ChildOutcome::Succeeded(output.clone()),
+                Err(error) => ChildOutcome::Failed {
+                    error: (!error.name().is_empty()).then(|| error.name().to_owned()),
+                    cause: error.cause().map(str::to_owned),
+                },
+            };
         }
-        Err(error) => {
-            exec.event("MapIterationFailed", |_| iteration(index, name));
-            if !spec.tolerant() || error.name() == names::RUNTIME {
-                return Err(error);
+        match outcome {
+            Ok(output) => {
+                results[index] = output;
+                exec.event("MapIterationSucceeded", |_| iteration(index, name));
+                Ok(())
             }
-            failed += 1;
-            results[index] = error.to_output();
-            if spec.exceeded(failed, total) {
-                return Err(Error::new(
-                    names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                    "The specified tolerated failure threshold was exceeded",
-                ));
+            Err(error) => {
+                exec.event("MapIterationFailed", |_| iteration(index, name));
+                if !spec.tolerant() || error.name() == names::RUNTIME {
+                    return Err(error);
+                }
+                failed += 1;
+                results[index] = error.to_output();
+                if spec.exceeded(failed, total) {
+                    return Err(Error::new(
+                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                        "The specified tolerated failure threshold was exceeded",
+                    ));
+                }
+                Ok(())
             }
-            Ok(())
         }
     };
     let outcome = poll_fn(|cx| {
@@ -166,18 +247,27 @@ where
                     Err(error) => return Poll::Ready(Err(error)),
                 };
                 exec.event("MapIterationStarted", |_| iteration(index, name));
+                if let Some(keep) = &mut keep {
+                    let child = uuid::Uuid::new_v4().to_string();
+                    let record = &mut keep.records[index];
+                    record.execution_arn =
+                        distributed::child_execution_arn(keep.machine, keep.name, &child);
+                    record.name = child;
+                    record.input = input.clone();
+                    record.start_date = Some(exec.now());
+                }
                 running.push(run(exec.branch(), input).map(move |r| (index, r)));
                 // Poll the new iteration now: if it completes at once, it is
                 // dropped before the next one is created.
                 if let Poll::Ready(Some((index, outcome))) = running.poll_next_unpin(cx) {
-                    if let Err(error) = finish(exec, index, outcome) {
+                    if let Err(error) = finish(exec, index, outcome, &mut keep) {
                         return Poll::Ready(Err(error));
                     }
                 }
             }
             match running.poll_next_unpin(cx) {
                 Poll::Ready(Some((index, outcome))) => {
-                    if let Err(error) = finish(exec, index, outcome) {
+                    if let Err(error) = finish(exec, index, outcome, &mut keep) {
                         return Poll::Ready(Err(error));
                     }
                 }
@@ -284,4 +374,127 @@ pub fn tolerated_percentage_path(exec: &Exec, value: &Value, text: &str) -> Resu
             text,
         )),
     }
+}
+
+/// Runs a Map's `ItemReader`: calls its handler (bound like a Task's) with the
+/// evaluated `Parameters`, then reads the items from the response as
+/// `config` says. Any failure is `States.ItemReaderFailed`.
+pub async fn read_items<F, Fut>(
+    exec: &mut Exec,
+    state: &'static str,
+    resource: &'static str,
+    config: &ReaderConfig,
+    max_items: Option<u64>,
+    request: Value,
+    call: F,
+) -> Result<Vec<Value>, Error>
+where
+    F: FnOnce(Value, TaskContext) -> Fut,
+    Fut: Future<Output = TaskResult>,
+{
+    let spec = s3_spec(state, resource);
+    let response = invoke(exec, &spec, request, None, None, call)
+        .await
+        .map_err(|e| wrap(names::ITEM_READER_FAILED, &e))?;
+    distributed::read_items(config, max_items, response)
+        .map_err(|cause| Error::new(names::ITEM_READER_FAILED, cause))
+}
+
+fn s3_spec(state: &'static str, resource: &'static str) -> TaskSpec {
+    let api = resource.rsplit(':').next().unwrap_or(resource);
+    TaskSpec {
+        state,
+        resource,
+        kind: ResourceKind::Service {
+            resource_type: "s3",
+            api,
+        },
+        uses_token: false,
+    }
+}
+
+/// An error of a reader's or writer's handler, reported under `name`.
+fn wrap(name: &'static str, error: &Error) -> Error {
+    let cause = match error.cause() {
+        Some(cause) => format!("{}: {cause}", error.name()),
+        None => error.name().to_owned(),
+    };
+    Error::new(name, cause)
+}
+
+/// `ReaderConfig.MaxItemsPath`: a non-negative integer, 0 meaning no limit.
+pub fn max_items_path(exec: &Exec, value: &Value, text: &str) -> Result<Option<u64>, Error> {
+    let n = distributed::path_integer("MaxItemsPath", text, value)
+        .map_err(|detail| exec.runtime_error(detail))?;
+    distributed::max_items_limit(n).map_err(|cause| Error::new(names::ITEM_READER_FAILED, cause))
+}
+
+/// `MaxItemsPerBatchPath` / `MaxInputBytesPerBatchPath`: a positive integer.
+pub fn batch_limit_path(exec: &Exec, field: &str, value: &Value, text: &str) -> Result<u64, Error> {
+    let n = distributed::path_integer(field, text, value).map_err(|d| exec.runtime_error(d))?;
+    let literal = field.trim_end_matches("Path");
+    distributed::batch_limit(literal, n).map_err(|d| exec.runtime_error(d))
+}
+
+/// The iteration inputs of a Map with an `ItemBatcher`: every item through
+/// `select` (with `$$.Map.Item` set), then grouped into batches.
+pub fn batch<S>(
+    exec: &mut Exec,
+    items: Vec<Value>,
+    mut select: S,
+    max_items: Option<u64>,
+    max_bytes: Option<u64>,
+    batch_input: Option<Value>,
+) -> Result<Vec<Value>, Error>
+where
+    S: FnMut(&mut Exec) -> Result<Value, Error>,
+{
+    let mut selected = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        exec.set_map_item(index, item);
+        let input = select(exec);
+        exec.take_map_item();
+        selected.push(input?);
+    }
+    distributed::batch_items(selected, max_items, max_bytes, batch_input.as_ref())
+        .map_err(|detail| exec.runtime_error(detail))
+}
+
+/// Runs a Map's `ResultWriter`: lays out the result files, writes each one
+/// through the `putObject` handler (when the writer has a `Resource`), and
+/// returns the Map's result. Any failure is `States.ResultWriterFailed`.
+pub async fn write_results<F, Fut>(
+    exec: &mut Exec,
+    state: &'static str,
+    config: &WriterConfig,
+    parameters: Option<Value>,
+    run: (Vec<ChildRecord>, String),
+    mut call: F,
+) -> Result<Value, Error>
+where
+    F: FnMut(Value, TaskContext) -> Fut,
+    Fut: Future<Output = TaskResult>,
+{
+    let (records, map_run) = run;
+    let plan = distributed::plan_write(config, parameters.as_ref(), &map_run, records)
+        .map_err(|cause| Error::new(names::RESULT_WRITER_FAILED, cause))?;
+    let spec = s3_spec(state, "arn:aws:states:::s3:putObject");
+    for request in plan.requests() {
+        invoke(exec, &spec, request, None, None, &mut call)
+            .await
+            .map_err(|e| wrap(names::RESULT_WRITER_FAILED, &e))?;
+    }
+    Ok(plan.result)
+}
+
+/// The result of a Map whose `ResultWriter` has only a `WriterConfig`: the
+/// iterations' results shaped by its `Transformation`, written nowhere.
+pub fn shape_results(
+    config: &WriterConfig,
+    run: (Vec<ChildRecord>, String),
+) -> Result<Value, Error> {
+    let (records, map_run) = run;
+    distributed::plan_write(config, None, &map_run, records)
+        .map(|plan| plan.result)
+        .map_err(|cause| Error::new(names::RESULT_WRITER_FAILED, cause))
 }

@@ -17,8 +17,9 @@ pub use data::{
 };
 pub use exec::{Exec, Outcome, StateKind, drive};
 pub use fanout::{
-    Branch, MapSpec, branch, map, map_items, max_concurrency_path, parallel, tolerated_count_path,
-    tolerated_percentage_path,
+    Branch, MapSpec, batch, batch_limit_path, branch, map, map_items, map_recorded,
+    max_concurrency_path, max_items_path, parallel, read_items, shape_results,
+    tolerated_count_path, tolerated_percentage_path, write_results,
 };
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
