@@ -464,7 +464,7 @@ fn intrinsic_call(call: &Call, source: &TokenStream, field: &str) -> TokenStream
     let args: Vec<TokenStream> = call.args.iter().map(arg).collect();
     let f = quote! { #rt::intrinsic };
     let outcome = match (call.func, args.as_slice()) {
-        (Func::Array, args) => return quote! { #rt::Value::Array(::std::vec![#(#args),*]) },
+        (Func::Array, args) => return quote! { #rt::arr([#(#args),*]) },
         (Func::Uuid, _) => return quote! { #f::uuid() },
         (Func::Format, [template, values @ ..]) => {
             quote! { #f::format(&#template, &[#(#values),*]) }
@@ -976,7 +976,7 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
     });
     let call = quote! {{
         let branch_input = #branch_input;
-        let branches = ::std::vec![#(#branches),*];
+        let branches = [#(#branches),*];
         #rt::parallel(exec, branches).await
     }};
     emit_work(b, &Tail::of(&p.io, &p.outcome), input, call)

@@ -9,7 +9,7 @@ use crate::ast::{
     ResourceKind, Seconds, Spanned, Task, Template, WaitFor,
 };
 use crate::ident::{self, Namer};
-use crate::path::{Path, Root};
+use crate::path::{Path, Root, Step};
 use crate::source::SourceFile;
 
 /// A workflow ready to emit.
@@ -317,8 +317,14 @@ fn invoked_function(task: &Task) -> Option<String> {
 
 /// Whether a state reads the context object (`$$`) anywhere.
 fn reads_context(body: &Body) -> bool {
+    /// Only `$$.Execution…` (or a path that may reach it) needs the input:
+    /// `$$.Map.Item.Index`, `$$.State.Name` and the like never do.
     fn path(p: &Path) -> bool {
         p.root == Root::Context
+            && !matches!(
+                p.steps.first(),
+                Some(Step::Field(name)) if name != "Execution"
+            )
     }
     fn field(f: &PathField) -> bool {
         matches!(f, PathField::Path(p) if path(p))

@@ -46,6 +46,31 @@ fn order_workflow() {
 }
 
 #[test]
+fn pipeline_workflow() {
+    check("examples/workflows/pipeline.asl.json");
+}
+
+#[test]
+fn parallel_workflow() {
+    check("examples/tests/workflows/parallel.asl.json");
+}
+
+#[test]
+fn map_workflow() {
+    check("examples/tests/workflows/map.asl.json");
+}
+
+#[test]
+fn distributed_map_workflow() {
+    check("examples/tests/workflows/distributed.asl.json");
+}
+
+#[test]
+fn intrinsics_workflow() {
+    check("examples/tests/workflows/intrinsics.asl.json");
+}
+
+#[test]
 fn tricky_names_workflow() {
     check("examples/tests/workflows/names.asl.json");
 }

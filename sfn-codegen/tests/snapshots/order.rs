@@ -122,7 +122,7 @@ pub mod order {
             input: ::sfn_runtime::Value,
             options: ::sfn_runtime::RunOptions,
         ) -> ::sfn_runtime::Execution {
-            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, true);
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
             let outcome = __sfn::drive(
                     &options,
                     ::core::option::Option::Some(300u64),

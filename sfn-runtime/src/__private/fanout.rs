@@ -42,9 +42,12 @@ fn error_details(error: &Error) -> Map<String, Value> {
 
 /// Runs a Parallel state's branches concurrently: the array of their outputs
 /// in branch order, or the first failure, which stops the other branches.
-pub async fn parallel(exec: &mut Exec, branches: Vec<Branch<'_>>) -> Result<Value, Error> {
+pub async fn parallel<const N: usize>(
+    exec: &mut Exec,
+    branches: [Branch<'_>; N],
+) -> Result<Value, Error> {
     exec.event("ParallelStateStarted", |_| Map::new());
-    let mut results = vec![Value::Null; branches.len()];
+    let mut results = vec![Value::Null; N];
     let mut running: FuturesUnordered<_> = branches
         .into_iter()
         .enumerate()
