@@ -981,6 +981,22 @@ fn report(
         }
     }
 
+    // A known exception that passes is no longer an exception: the list must stay true.
+    let stale: Vec<&Record> = records
+        .iter()
+        .filter(|r| r.exception.is_some() && matches!(r.outcome, Outcome::Passed))
+        .collect();
+    if !stale.is_empty() {
+        println!(
+            "\nSTALE EXCEPTIONS ({}): these pass now; remove them from {KNOWN_EXCEPTIONS_FILE}:",
+            stale.len()
+        );
+        for r in &stale {
+            println!("  {}", r.case.id);
+        }
+        code = 1;
+    }
+
     let _ = std::io::stdout().flush();
     if total.exceptions > 0 {
         println!(
