@@ -364,3 +364,16 @@ async fn a_failing_intrinsic_raises_intrinsic_failure() {
     let cause = err.cause.unwrap();
     assert!(cause.contains("States.ArrayGetItem"), "{cause}");
 }
+
+#[test]
+fn runs_with_parallel_and_map_states_can_be_spawned() {
+    // A run is a `Send` future, so it can go to `tokio::spawn` on a
+    // multi-threaded runtime, branches and iterations included.
+    fn assert_send<T: Send>(_: &T) {}
+    let parallel = parallel::Workflow::new(Directory::default());
+    let map = map::Workflow::new(Workers::default());
+    let distributed = distributed::Workflow::new(Bucket::default());
+    assert_send(&parallel.run(json!({})));
+    assert_send(&map.run(json!({})));
+    assert_send(&distributed.run(json!({})));
+}
