@@ -703,6 +703,15 @@ impl Parser<'_> {
                 )
                 .help("transition with `Next` to a Succeed state instead"),
             );
+        } else if key == "QueryLanguage" {
+            self.push(
+                Diagnostic::new(
+                    Code::UnknownField,
+                    m.key_span,
+                    format!("field `{key}` is not supported in {what}"),
+                )
+                .help("`QueryLanguage` can only be set on the definition or on a state"),
+            );
         } else if key == "Assign" {
             self.error(
                 Code::Unsupported,
@@ -839,22 +848,36 @@ impl Parser<'_> {
         }
     }
 
-    /// The span of byte `offset` of a string value's content, exact when the
-    /// string has no escapes before it, else the whole string.
-    fn inner_span(&self, json: &Json, offset: usize) -> Span {
-        let raw = self
-            .text
-            .get(json.span.start + 1..json.span.end.saturating_sub(1))
-            .unwrap_or("");
-        if raw.contains('\\') || offset > raw.len() {
+    /// The span of the bytes `offset..offset + len` of a string value's
+    /// decoded content (the character at `offset` when `len` is 0), mapped
+    /// back through the JSON escapes to the source text. Past the end of the
+    /// content it is the closing quote; the whole string if mapping fails.
+    fn inner_span(&self, json: &Json, offset: usize, len: usize) -> Span {
+        let (Some(decoded), Some(raw)) = (
+            json.as_str(),
+            self.text
+                .get(json.span.start + 1..json.span.end.saturating_sub(1)),
+        ) else {
             return json.span;
+        };
+        let len = match len {
+            0 => decoded
+                .get(offset..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(0, char::len_utf8),
+            n => n,
+        };
+        let base = json.span.start + 1;
+        match (
+            raw_offset(raw, offset),
+            raw_offset(raw, offset.saturating_add(len)),
+        ) {
+            (Some(start), Some(end)) => {
+                let end = end.max(start + usize::from(start == raw.len()));
+                Span::new(base + start, base + end)
+            }
+            _ => json.span,
         }
-        let start = json.span.start + 1 + offset;
-        let end = raw[offset..]
-            .chars()
-            .next()
-            .map_or(start, |c| start + c.len_utf8());
-        Span::new(start, end.max(start + usize::from(offset == raw.len())))
     }
 
     /// Parses a path string; `reference` demands a Reference Path.
@@ -896,7 +919,7 @@ impl Parser<'_> {
                 Some(path)
             }
             Err(err) => {
-                let span = self.inner_span(json, err.offset);
+                let span = self.inner_span(json, err.offset, 0);
                 self.push(
                     Diagnostic::new(
                         Code::InvalidPath,
@@ -2315,16 +2338,16 @@ impl Parser<'_> {
                 }
                 distributed = self.processor_config(&m.value);
             }
-            (a, _) => {
-                let span = a.map_or(open_brace(fields.span), |m| m.key_span);
-                self.push(
-                    Diagnostic::new(
-                        Code::ExclusiveFields,
-                        span,
-                        "a Map state needs exactly one of `ItemProcessor` and `Iterator`",
-                    )
-                    .help("`Iterator` is the older name of `ItemProcessor`; use `ItemProcessor`"),
-                );
+            (Some(_), Some(iterator)) => self.push(
+                Diagnostic::new(
+                    Code::ExclusiveFields,
+                    iterator.key_span,
+                    "`ItemProcessor` and `Iterator` cannot both be given",
+                )
+                .help("`Iterator` is the older name of `ItemProcessor`; remove `Iterator`"),
+            ),
+            (None, None) => {
+                self.required(fields, "ItemProcessor", "a Map state");
             }
         }
         let max_concurrency = self.count_pair(fields, "MaxConcurrency", "MaxConcurrencyPath", 0);
@@ -2346,9 +2369,10 @@ impl Parser<'_> {
                 );
                 None
             }
-            (Some(m), None) => {
-                let n = self.number(m)?;
-                if !(0.0..=100.0).contains(&n) {
+            // No early return: the transition below must still be read, or
+            // the state would look like it has none.
+            (Some(m), None) => match self.number(m) {
+                Some(n) if !(0.0..=100.0).contains(&n) => {
                     self.error(
                         Code::InvalidValue,
                         m.value.span,
@@ -2356,10 +2380,10 @@ impl Parser<'_> {
                             "`ToleratedFailurePercentage` must be between 0 and 100, found {n}"
                         ),
                     );
-                    return None;
+                    None
                 }
-                Some(Percentage::Literal(n))
-            }
+                n => n.map(Percentage::Literal),
+            },
             (None, Some(m)) => self
                 .path_value(&m.value, "ToleratedFailurePercentagePath", true)
                 .map(Percentage::Path),
@@ -2820,12 +2844,12 @@ impl Parser<'_> {
         match intrinsic::parse(text) {
             Ok(call) => Some(call),
             Err(e) if e.unsupported => {
-                let span = self.inner_span(json, e.offset);
+                let span = self.inner_span(json, e.offset, e.len);
                 self.error(Code::Unsupported, span, e.message);
                 None
             }
             Err(e) => {
-                let span = self.inner_span(json, e.offset);
+                let span = self.inner_span(json, e.offset, e.len);
                 let mut d = Diagnostic::new(
                     Code::InvalidIntrinsic,
                     span,
@@ -2974,6 +2998,42 @@ impl Parser<'_> {
     }
 }
 
+/// The offset in `raw`, the source text of a JSON string between its quotes,
+/// of the escape or character that decodes to byte `decoded` of the string's
+/// value; `raw.len()` for the end of the value, `None` past it or inside a
+/// character.
+fn raw_offset(raw: &str, decoded: usize) -> Option<usize> {
+    let bytes = raw.as_bytes();
+    let (mut r, mut d) = (0, 0);
+    while d < decoded {
+        let (raw_len, decoded_len) = match bytes.get(r)? {
+            b'\\' if bytes.get(r + 1) == Some(&b'u') => {
+                let unit = |at: usize| {
+                    raw.get(at..at + 4)
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                };
+                let high = unit(r + 2)?;
+                let low = (bytes.get(r + 6..r + 8) == Some(b"\\u".as_slice()))
+                    .then(|| unit(r + 8))
+                    .flatten();
+                match (high, low) {
+                    (0xD800..=0xDBFF, Some(0xDC00..=0xDFFF)) => (12, 4),
+                    // A lone surrogate: no mapping.
+                    (c, _) => (6, char::from_u32(c)?.len_utf8()),
+                }
+            }
+            b'\\' => (2, 1),
+            _ => {
+                let c = raw[r..].chars().next()?;
+                (c.len_utf8(), c.len_utf8())
+            }
+        };
+        r += raw_len;
+        d += decoded_len;
+    }
+    (d == decoded).then_some(r)
+}
+
 /// The span of an object's opening brace, where "missing field" errors point.
 fn open_brace(span: Span) -> Span {
     Span::new(span.start, span.start + 1)
@@ -3010,4 +3070,67 @@ pub fn parse_timestamp(s: &str) -> Option<(i64, u32)> {
     }
     let t = chrono::DateTime::parse_from_rfc3339(s).ok()?;
     Some((t.timestamp(), t.timestamp_subsec_nanos()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_offset_maps_through_escapes() {
+        // Source text `a\"b\\c\u00e9d\ud83d\ude80e🚀f` decodes to `a"b\céd🚀e🚀f`.
+        let raw = r#"a\"b\\c\u00e9d\ud83d\ude80e🚀f"#;
+        let decoded = "a\"b\\céd🚀e🚀f";
+        let expect = [
+            (0, 'a'),
+            (1, '\\'),
+            (3, 'b'),
+            (4, '\\'),
+            (6, 'c'),
+            (7, '\\'),
+            (13, 'd'),
+            (14, '\\'),
+            (26, 'e'),
+            (27, '🚀'),
+            (31, 'f'),
+        ];
+        let starts: Vec<usize> = decoded.char_indices().map(|(i, _)| i).collect();
+        assert_eq!(starts.len(), expect.len());
+        for (&d, (r, c)) in starts.iter().zip(expect) {
+            assert_eq!(raw_offset(raw, d), Some(r), "decoded byte {d}");
+            assert_eq!(raw[r..].chars().next(), Some(c), "decoded byte {d}");
+        }
+        assert_eq!(raw_offset(raw, decoded.len()), Some(raw.len()));
+        // Inside a character, past the end, and a lone surrogate: no mapping.
+        assert_eq!(raw_offset(raw, 6), None);
+        assert_eq!(raw_offset(raw, decoded.len() + 1), None);
+        assert_eq!(raw_offset(r"\ud83dx", 1), None);
+    }
+
+    #[test]
+    fn inner_span_is_exact_after_escapes() {
+        let text = r#"{"k": "States.Format('\"{}\"\\n', $.x)"}"#;
+        let root = crate::json::parse(text).expect("valid JSON");
+        let value = &root.get("k").expect("member").value;
+        let decoded = value.as_str().expect("a string");
+        let mut diags = Vec::new();
+        let p = Parser {
+            text,
+            diags: &mut diags,
+            labels: Vec::new(),
+            jsonata: false,
+        };
+        let span_text = |offset, len| {
+            let span = p.inner_span(value, offset, len);
+            &text[span.start..span.end]
+        };
+        let escape = decoded.find("\\n").expect("the intrinsic escape");
+        assert_eq!(span_text(escape, 2), r"\\n");
+        assert_eq!(span_text(escape, 0), r"\\");
+        let quote = decoded.find('"').expect("a quote");
+        assert_eq!(span_text(quote, 0), r#"\""#);
+        assert_eq!(span_text(decoded.find('$').expect("a path"), 3), "$.x");
+        // The end of the content is the closing quote.
+        assert_eq!(span_text(decoded.len(), 0), "\"");
+    }
 }

@@ -11,7 +11,7 @@ use crate::source::Span;
 
 /// Runs every graph rule on the definition and its nested blocks, appending to `diags`.
 pub fn check(def: &Definition, diags: &mut Vec<Diagnostic>) {
-    check_block(def, true, diags);
+    check_block(def, &mut Vec::new(), def, diags);
     check_unique_names(def, diags);
 }
 
@@ -45,22 +45,38 @@ fn check_unique_names(def: &Definition, diags: &mut Vec<Diagnostic>) {
     walk(def, &mut HashMap::new(), diags);
 }
 
-/// The graph rules of one block, then of the blocks nested in its states.
-fn check_block(def: &Definition, top: bool, diags: &mut Vec<Diagnostic>) {
+/// The graph rules of one block, then of the blocks nested in its states;
+/// `outer` holds the blocks that enclose it, `root` is the whole definition.
+fn check_block<'d>(
+    def: &'d Definition,
+    outer: &mut Vec<&'d Definition>,
+    root: &Definition,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let top = outer.is_empty();
+    outer.push(def);
     for state in &def.states {
         for block in &state.blocks {
-            check_block(block, false, diags);
+            check_block(block, outer, root, diags);
         }
     }
+    outer.pop();
     let index: HashMap<&str, usize> = def
         .states
         .iter()
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let start_ok = check_start_at(def, &index, diags);
-    let targets_ok = check_targets(def, &index, diags);
-    let has_terminal = check_terminal(def, top, diags);
+    let scope = Scope {
+        def,
+        index: &index,
+        outer,
+        root,
+    };
+    let start_ok = check_start_at(&scope, diags);
+    let (targets_ok, leaves) = check_targets(&scope, diags);
+    // A `Next` that leaves the block was meant to end it: no follow-on error.
+    let has_terminal = leaves || check_terminal(def, top, diags);
     // After a misspelled target, its intended state would be reported as
     // unreachable too; one mistake should give one error.
     if start_ok && targets_ok && has_terminal {
@@ -68,7 +84,50 @@ fn check_block(def: &Definition, top: bool, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn missing_target(target: &Spanned<String>, def: &Definition, field: &str) -> Diagnostic {
+/// One block and where it is, for the rules on transition targets.
+struct Scope<'a> {
+    def: &'a Definition,
+    index: &'a HashMap<&'a str, usize>,
+    /// The blocks that enclose `def`, outermost first.
+    outer: &'a [&'a Definition],
+    root: &'a Definition,
+}
+
+/// Where a state named `name` is defined in `def` or its nested blocks.
+fn find_state(def: &Definition, name: &str) -> Option<Span> {
+    def.states.iter().find_map(|s| {
+        if s.name == name {
+            Some(s.name_span)
+        } else {
+            s.blocks.iter().find_map(|b| find_state(b, name))
+        }
+    })
+}
+
+/// The diagnostic for a target that is not a state of its block; whether it
+/// names a state of an enclosing block (the transition leaves the block).
+fn missing_target(target: &Spanned<String>, scope: &Scope<'_>, field: &str) -> (Diagnostic, bool) {
+    let name = target.value.as_str();
+    if let Some(defined) = find_state(scope.root, name) {
+        let leaves = scope
+            .outer
+            .iter()
+            .any(|b| b.states.iter().any(|s| s.name == name));
+        let mut d = Diagnostic::new(
+            Code::MissingTransitionTarget,
+            target.span,
+            format!("`{field}` names state `{name}`, which is in another `States` block"),
+        )
+        .label("a transition cannot leave or enter a Parallel branch or a Map item processor")
+        .secondary(defined, format!("`{name}` is defined here"));
+        if leaves && field == "Next" {
+            d = d.help(
+                "end the branch or iteration here with `\"End\": true`; the `Next` of the enclosing Parallel or Map state continues from there",
+            );
+        }
+        return (d, leaves);
+    }
+    let def = scope.def;
     let mut d = Diagnostic::new(
         Code::MissingTransitionTarget,
         target.span,
@@ -81,38 +140,35 @@ fn missing_target(target: &Spanned<String>, def: &Definition, field: &str) -> Di
     if let Some(similar) = did_you_mean(&target.value, def.states.iter().map(|s| s.name.as_str())) {
         d = d.help(format!("did you mean `{similar}`?"));
     }
-    d
+    (d, false)
 }
 
 /// V11: `StartAt` names a state of the same block.
-fn check_start_at(
-    def: &Definition,
-    index: &HashMap<&str, usize>,
-    diags: &mut Vec<Diagnostic>,
-) -> bool {
-    if index.contains_key(def.start_at.value.as_str()) {
+fn check_start_at(scope: &Scope<'_>, diags: &mut Vec<Diagnostic>) -> bool {
+    let start_at = &scope.def.start_at;
+    if scope.index.contains_key(start_at.value.as_str()) {
         return true;
     }
-    diags.push(missing_target(&def.start_at, def, "StartAt"));
+    diags.push(missing_target(start_at, scope, "StartAt").0);
     false
 }
 
-/// V12: every `Next`, `Default`, `Choices[].Next` and `Catch[].Next` names a state of the same block.
-fn check_targets(
-    def: &Definition,
-    index: &HashMap<&str, usize>,
-    diags: &mut Vec<Diagnostic>,
-) -> bool {
-    let mut ok = true;
-    for state in &def.states {
+/// V12: every `Next`, `Default`, `Choices[].Next` and `Catch[].Next` names a
+/// state of the same block. Returns whether they all do, and whether one
+/// names a state of an enclosing block.
+fn check_targets(scope: &Scope<'_>, diags: &mut Vec<Diagnostic>) -> (bool, bool) {
+    let (mut ok, mut leaves) = (true, false);
+    for state in &scope.def.states {
         for target in &state.targets {
-            if !index.contains_key(target.value.as_str()) {
-                diags.push(missing_target(target, def, "Next"));
+            if !scope.index.contains_key(target.value.as_str()) {
+                let (d, leaving) = missing_target(target, scope, "Next");
+                diags.push(d);
                 ok = false;
+                leaves |= leaving;
             }
         }
     }
-    ok
+    (ok, leaves)
 }
 
 /// V8: the top level has at least one terminal state.

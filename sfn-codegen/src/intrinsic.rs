@@ -1,6 +1,8 @@
 //! Intrinsic function calls (`States.Format('{}', $.name)`, ASL §8): parsing
 //! and the compile-time checks of arity and literal argument types.
 
+use std::ops::Range;
+
 use serde_json::Value;
 
 use crate::path::{self, Path, Root};
@@ -183,6 +185,8 @@ impl Call {
 pub struct Error {
     /// Byte offset into the text.
     pub offset: usize,
+    /// How many bytes from `offset` are wrong; 0 for the one character there.
+    pub len: usize,
     /// What is wrong.
     pub message: String,
     /// How to fix it, when that is clear.
@@ -194,9 +198,18 @@ pub struct Error {
 fn err(offset: usize, message: impl Into<String>) -> Error {
     Error {
         offset,
+        len: 0,
         message: message.into(),
         help: None,
         unsupported: false,
+    }
+}
+
+/// An error about the bytes `range` of the text.
+fn err_in(range: &Range<usize>, message: impl Into<String>) -> Error {
+    Error {
+        len: range.len(),
+        ..err(range.start, message)
     }
 }
 
@@ -238,19 +251,20 @@ impl Parser<'_> {
 
     fn call(&mut self, depth: usize) -> Result<Call, Error> {
         let start = self.pos;
-        if depth > MAX_NESTING {
-            return Err(err(
-                start,
-                format!("intrinsic function calls can be nested at most {MAX_NESTING} deep"),
-            ));
-        }
         let len = self
             .rest()
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
             .unwrap_or(self.rest().len());
         let name = &self.text[start..start + len];
+        let name_span = start..start + len;
+        if depth > MAX_NESTING {
+            return Err(err_in(
+                &name_span,
+                format!("intrinsic function calls can be nested at most {MAX_NESTING} deep"),
+            ));
+        }
         let Some(func) = Func::from_name(name) else {
-            let mut e = err(start, format!("unknown intrinsic function `{name}`"));
+            let mut e = err_in(&name_span, format!("unknown intrinsic function `{name}`"));
             let names = Func::ALL.iter().map(|(n, _)| *n);
             e.help = Some(match crate::diagnostic::did_you_mean(name, names) {
                 Some(s) => format!("did you mean `{s}`?"),
@@ -271,9 +285,11 @@ impl Parser<'_> {
         } else {
             loop {
                 self.skip_ws();
-                offsets.push(self.pos);
+                let arg_start = self.pos;
                 let format_template = func == Func::Format && args.is_empty();
                 args.push(self.arg(depth, format_template)?);
+                let arg_end = arg_start + self.text[arg_start..self.pos].trim_end().len();
+                offsets.push(arg_start..arg_end);
                 self.skip_ws();
                 match self.peek() {
                     Some(',') => self.pos += 1,
@@ -287,7 +303,7 @@ impl Parser<'_> {
             }
         }
         let call = Call { func, args };
-        check_arguments(&call, start, &offsets)?;
+        check_arguments(&call, &name_span, &offsets)?;
         Ok(call)
     }
 
@@ -376,7 +392,11 @@ impl Parser<'_> {
                             raw.push(e);
                         }
                         _ => {
-                            let mut e = err(at, "invalid escape in an intrinsic string");
+                            let escaped = self.peek().map_or(0, char::len_utf8);
+                            let mut e = err_in(
+                                &(at..at + 1 + escaped),
+                                "invalid escape in an intrinsic string",
+                            );
                             e.help = Some(
                                 "only `\\'`, `\\{`, `\\}` and `\\\\` are escapes here (in the JSON file, write `\\\\'` and so on)"
                                     .to_owned(),
@@ -432,7 +452,10 @@ impl Parser<'_> {
         self.pos += len;
         match serde_json::from_str::<Value>(text) {
             Ok(v @ Value::Number(_)) => Ok(Arg::Literal(v)),
-            _ => Err(err(start, format!("`{text}` is not a valid number"))),
+            _ => Err(err_in(
+                &(start..start + len),
+                format!("`{text}` is not a valid number"),
+            )),
         }
     }
 }
@@ -484,21 +507,25 @@ fn describe(v: &Value) -> &'static str {
 }
 
 /// Arity and literal-type checks (ASL §8.5).
-fn check_arguments(call: &Call, start: usize, offsets: &[usize]) -> Result<(), Error> {
+fn check_arguments(
+    call: &Call,
+    name_span: &Range<usize>,
+    offsets: &[Range<usize>],
+) -> Result<(), Error> {
     let name = call.func.name();
     let n = call.args.len();
     match call.func {
         Func::Format => {
             if n == 0 {
-                let mut e = err(start, "`States.Format` needs a template argument");
+                let mut e = err_in(name_span, "`States.Format` needs a template argument");
                 e.help = Some("write `States.Format('Hello, {}', $.name)`".to_owned());
                 return Err(e);
             }
             if let Arg::FormatTemplate(raw) = &call.args[0] {
                 let holes = placeholders(raw);
                 if holes != n - 1 {
-                    return Err(err(
-                        offsets[0],
+                    return Err(err_in(
+                        &offsets[0],
                         format!(
                             "the template has {holes} `{{}}` placeholder{} but {} value{} given",
                             if holes == 1 { "" } else { "s" },
@@ -508,8 +535,8 @@ fn check_arguments(call: &Call, start: usize, offsets: &[usize]) -> Result<(), E
                     ));
                 }
             } else if let Arg::Literal(v) = &call.args[0] {
-                return Err(err(
-                    offsets[0],
+                return Err(err_in(
+                    &offsets[0],
                     format!(
                         "the template of `States.Format` must be a string, found {}",
                         describe(v)
@@ -532,15 +559,15 @@ fn check_arguments(call: &Call, start: usize, offsets: &[usize]) -> Result<(), E
         } else {
             format!("{min} or {max}")
         };
-        return Err(err(
-            start,
+        return Err(err_in(
+            name_span,
             format!(
                 "`{name}` takes {expected} argument{}, found {n}",
                 if max == 1 { "" } else { "s" }
             ),
         ));
     }
-    for ((arg, want), &offset) in call.args.iter().zip(params).zip(offsets) {
+    for ((arg, want), offset) in call.args.iter().zip(params).zip(offsets) {
         let Arg::Literal(v) = arg else { continue };
         let ok = match want {
             Want::Any => true,
@@ -558,7 +585,7 @@ fn check_arguments(call: &Call, start: usize, offsets: &[usize]) -> Result<(), E
                 Want::Object => "an object (from a path or a call)",
                 Want::Bool => "a boolean",
             };
-            return Err(err(
+            return Err(err_in(
                 offset,
                 format!(
                     "this argument of `{name}` must be {what}, found {}",
@@ -571,7 +598,7 @@ fn check_arguments(call: &Call, start: usize, offsets: &[usize]) -> Result<(), E
 }
 
 /// Checks on literal values that AWS rejects when the definition is created.
-fn literal_values(call: &Call, offsets: &[usize]) -> Result<(), Error> {
+fn literal_values(call: &Call, offsets: &[Range<usize>]) -> Result<(), Error> {
     let lit = |i: usize| match call.args.get(i) {
         Some(Arg::Literal(v)) => Some(v),
         _ => None,
@@ -582,7 +609,7 @@ fn literal_values(call: &Call, offsets: &[usize]) -> Result<(), Error> {
             if let Some(Value::String(alg)) = lit(1) {
                 const ALGS: [&str; 5] = ["MD5", "SHA-1", "SHA-256", "SHA-384", "SHA-512"];
                 if !ALGS.contains(&alg.as_str()) {
-                    let mut e = err(offsets[1], format!("unknown hash algorithm '{alg}'"));
+                    let mut e = err_in(&offsets[1], format!("unknown hash algorithm '{alg}'"));
                     e.help = Some(match crate::diagnostic::did_you_mean(alg, ALGS) {
                         Some(s) => format!("did you mean '{s}'?"),
                         None => {
@@ -594,31 +621,31 @@ fn literal_values(call: &Call, offsets: &[usize]) -> Result<(), Error> {
             }
         }
         Func::JsonMerge if lit(2) == Some(&Value::Bool(true)) => {
-            let mut e = err(
-                offsets[2],
+            let mut e = err_in(
+                &offsets[2],
                 "`States.JsonMerge` supports only a shallow merge",
             );
             e.help = Some("pass `false` as the third argument".to_owned());
             return Err(e);
         }
         Func::ArrayPartition if int(1).is_some_and(|s| s <= 0.0) => {
-            return Err(err(
-                offsets[1],
+            return Err(err_in(
+                &offsets[1],
                 "the chunk size of `States.ArrayPartition` must be positive",
             ));
         }
         Func::ArrayRange => {
             if int(2) == Some(0.0) {
-                return Err(err(
-                    offsets[2],
+                return Err(err_in(
+                    &offsets[2],
                     "the step of `States.ArrayRange` cannot be 0",
                 ));
             }
             if let (Some(a), Some(b), Some(s)) = (int(0), int(1), int(2)) {
                 let count = ((b - a) / s).floor() + 1.0;
                 if count > 1000.0 {
-                    return Err(err(
-                        offsets[0],
+                    return Err(err_in(
+                        &offsets[0],
                         format!(
                             "`States.ArrayRange` would produce {count} elements; the limit is 1000"
                         ),
@@ -627,15 +654,15 @@ fn literal_values(call: &Call, offsets: &[usize]) -> Result<(), Error> {
             }
         }
         Func::ArrayGetItem if int(1).is_some_and(|i| i < 0.0) => {
-            return Err(err(
-                offsets[1],
+            return Err(err_in(
+                &offsets[1],
                 "the index of `States.ArrayGetItem` cannot be negative",
             ));
         }
         Func::MathAdd => {
-            for (i, &offset) in offsets.iter().enumerate().take(2) {
+            for (i, offset) in offsets.iter().enumerate().take(2) {
                 if int(i).is_some_and(|v| v < f64::from(i32::MIN) || v > f64::from(i32::MAX)) {
-                    return Err(err(
+                    return Err(err_in(
                         offset,
                         "the arguments of `States.MathAdd` must be between -2147483648 and 2147483647",
                     ));
@@ -762,6 +789,15 @@ mod tests {
                 .contains("unterminated")
         );
         assert!(fails("States.UUID() x").message.contains("after"));
+        // Errors cover the offending text: a name, an argument, an escape.
+        let e = fails("States.Fromat('{}', $)");
+        assert_eq!((e.offset, e.len), (0, "States.Fromat".len()));
+        let e = fails("States.Format('{} {}', $.a)");
+        assert_eq!((e.offset, e.len), (14, "'{} {}'".len()));
+        let e = fails("States.MathAdd('1' , 2)");
+        assert_eq!((e.offset, e.len), (15, 3));
+        let e = fails("States.Format('a\\n')");
+        assert_eq!((e.offset, e.len), (16, 2));
         let deep = format!("{}$.a{}", "States.Array(".repeat(11), ")".repeat(11));
         assert!(fails(&deep).message.contains("at most 10"));
         let ten = format!("{}$.a{}", "States.Array(".repeat(10), ")".repeat(10));

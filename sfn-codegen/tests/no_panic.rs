@@ -286,6 +286,87 @@ const SEEDS: &[&str] = &[
     "valid-null-resultSelector.json",
 ];
 
+/// Seeds written here, for what the corpus has little of: Parallel branches,
+/// distributed Maps (reader, batcher, writer) and nested intrinsic calls with
+/// escapes at both levels (JSON `\"`, `\u00e9`, `\\`; intrinsic `\'`, `\{`).
+const INLINE_SEEDS: &[(&str, &str)] = &[
+    (
+        "inline: parallel and intrinsics",
+        r#"{
+  "StartAt": "Prepare",
+  "States": {
+    "Prepare": {
+      "Type": "Pass",
+      "Parameters": {
+        "id.$": "States.UUID()",
+        "greeting.$": "States.Format('Hi {}, it\\'s \\{not\\} {}', $.name, States.JsonToString($.order))",
+        "parts.$": "States.StringSplit(States.ArrayGetItem(States.Array($.a, 'x,y'), 1), ',')",
+        "hash.$": "States.Hash(States.Format('{}\\\\{}', $.a, $$.Execution.Id), 'SHA-256')",
+        "quoted.$": "States.Format('\"{}\" \u00e9', States.MathAdd(States.ArrayLength($.items), -1))"
+      },
+      "Next": "Both"
+    },
+    "Both": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "Result": 1, "End": true}}},
+        {"StartAt": "Right", "States": {
+          "Right": {"Type": "Wait", "Seconds": 1, "Next": "RightDone"},
+          "RightDone": {"Type": "Succeed"}}}
+      ],
+      "ResultPath": "$.both",
+      "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Failed"}],
+      "Next": "Done"
+    },
+    "Failed": {"Type": "Fail", "Error": "Failed", "CausePath": "States.Format('cause: {}', $.Cause)"},
+    "Done": {"Type": "Succeed"}
+  }
+}"#,
+    ),
+    (
+        "inline: distributed map",
+        r#"{
+  "StartAt": "Files",
+  "States": {
+    "Files": {
+      "Type": "Map",
+      "Label": "Files",
+      "ItemReader": {
+        "Resource": "arn:aws:states:::s3:getObject",
+        "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["id", "name"], "MaxItemsPath": "$.limit"},
+        "Parameters": {"Bucket.$": "$.bucket", "Key": "in/items.csv"}
+      },
+      "ItemSelector": {"row.$": "$$.Map.Item.Value", "tag.$": "States.Format('item-{}', $$.Map.Item.Index)"},
+      "ItemBatcher": {"MaxItemsPerBatch": 50, "MaxInputBytesPerBatchPath": "$.bytes", "BatchInput": {"run.$": "$$.Execution.Id"}},
+      "MaxConcurrencyPath": "$.concurrency",
+      "ToleratedFailurePercentage": 5.5,
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+        "StartAt": "Rows",
+        "States": {
+          "Rows": {
+            "Type": "Map",
+            "ItemsPath": "$.Items",
+            "MaxConcurrency": 2,
+            "ItemProcessor": {"StartAt": "Row", "States": {
+              "Row": {"Type": "Pass", "Parameters": {"s.$": "States.Format('\\{{}\\}', States.JsonToString($))"}, "End": true}}},
+            "End": true
+          }
+        }
+      },
+      "ResultWriter": {
+        "Resource": "arn:aws:states:::s3:putObject",
+        "Parameters": {"Bucket": "out", "Prefix": "runs"},
+        "WriterConfig": {"OutputType": "JSONL", "Transformation": "FLATTEN"}
+      },
+      "ResultPath": "$.written",
+      "End": true
+    }
+  }
+}"#,
+    ),
+];
+
 fn seeds() -> Vec<(&'static str, String)> {
     SEEDS
         .iter()
@@ -294,6 +375,11 @@ fn seeds() -> Vec<(&'static str, String)> {
                 .unwrap_or_else(|e| panic!("cannot read corpus file {name}: {e}"));
             (*name, text)
         })
+        .chain(
+            INLINE_SEEDS
+                .iter()
+                .map(|(name, text)| (*name, (*text).to_owned())),
+        )
         .collect()
 }
 
