@@ -147,9 +147,32 @@ pub fn parse(text: &str) -> Result<Json, Diagnostic> {
         allow_trailing_commas: false,
     };
     let collect = jsonc_parser::CollectOptions::default();
-    match jsonc_parser::parse_to_ast(text, &collect, &options) {
+    // jsonc-parser rejects every `\uD800`–`\uDFFF` escape, even the valid
+    // pairs that spell characters outside the BMP (emoji in a state name).
+    // It parses a copy with those escapes neutralised (same length, so every
+    // span stays right); the strings that had them are decoded again from
+    // the original text, which also rejects unpaired surrogates.
+    let surrogates = surrogate_escapes(text);
+    let neutral;
+    let parsed_text = if surrogates.is_empty() {
+        text
+    } else {
+        let mut bytes = text.as_bytes().to_vec();
+        for &at in &surrogates {
+            bytes[at + 2..at + 6].copy_from_slice(b"0058");
+        }
+        neutral = String::from_utf8(bytes).unwrap_or_default();
+        &neutral
+    };
+    match jsonc_parser::parse_to_ast(parsed_text, &collect, &options) {
         Ok(result) => match result.value {
-            Some(value) => Ok(convert(value)),
+            Some(value) => {
+                let mut json = convert(value);
+                if !surrogates.is_empty() {
+                    redecode(&mut json, text, &surrogates)?;
+                }
+                Ok(json)
+            }
             None => Err(Diagnostic::new(
                 Code::InvalidJson,
                 Span::new(0, text.len().min(1)),
@@ -175,6 +198,79 @@ fn lowercase_first(s: &str) -> String {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// The offsets of the `\uXXXX` escapes inside strings whose code unit is a
+/// UTF-16 surrogate.
+fn surrogate_escapes(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let (mut in_string, mut i) = (false, 0);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                let hex = text
+                    .get(i + 2..i + 6)
+                    .and_then(|h| u16::from_str_radix(h, 16).ok());
+                if bytes.get(i + 1) == Some(&b'u')
+                    && hex.is_some_and(|u| (0xD800..=0xDFFF).contains(&u))
+                {
+                    found.push(i);
+                }
+                // Skip the escaped character, whatever it is.
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Decodes again, from `text`, every string (key or value) that holds one
+/// of the `surrogates` escapes.
+fn redecode(json: &mut Json, text: &str, surrogates: &[usize]) -> Result<(), Diagnostic> {
+    let decode = |span: Span| -> Result<Option<String>, Diagnostic> {
+        let holds = surrogates
+            .iter()
+            .any(|&at| span.start < at && at < span.end);
+        if !holds {
+            return Ok(None);
+        }
+        serde_json::from_str::<String>(&text[span.start..span.end])
+            .map(Some)
+            .map_err(|_| {
+                Diagnostic::new(
+                    Code::InvalidJson,
+                    span,
+                    "invalid JSON: a `\\uD800`–`\\uDFFF` escape must be half of a surrogate pair",
+                )
+                .help("a character outside the Basic Multilingual Plane is written as two escapes, e.g. `\\ud83d\\ude80`")
+            })
+    };
+    match &mut json.kind {
+        JsonKind::String(s) => {
+            if let Some(decoded) = decode(json.span)? {
+                *s = decoded;
+            }
+        }
+        JsonKind::Array(items) => {
+            for item in items {
+                redecode(item, text, surrogates)?;
+            }
+        }
+        JsonKind::Object(members) => {
+            for m in members {
+                if let Some(decoded) = decode(m.key_span)? {
+                    m.key = decoded;
+                }
+                redecode(&mut m.value, text, surrogates)?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 fn span_of(range: jsonc_parser::common::Range) -> Span {
@@ -204,4 +300,41 @@ fn convert(value: ast::Value<'_>) -> Json {
         ),
     };
     Json { kind, span }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first_member(text: &str) -> Member {
+        match parse(text) {
+            Ok(Json {
+                kind: JsonKind::Object(mut members),
+                ..
+            }) => members.remove(0),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn surrogate_pairs_decode_to_one_character() {
+        // RFC 8259 §7: U+1F680 is written as the pair \ud83d\ude80.
+        let m = first_member(r#"{"Go \ud83d\ude80": "\u00e9\uD83D\uDE80!"}"#);
+        assert_eq!(m.key, "Go \u{1F680}");
+        assert_eq!(m.key_span, Span::new(1, 18));
+        assert_eq!(m.value.as_str(), Some("\u{e9}\u{1F680}!"));
+    }
+
+    #[test]
+    fn an_escaped_backslash_is_not_an_escape() {
+        let m = first_member(r#"{"a": "\\ud83d"}"#);
+        assert_eq!(m.value.as_str(), Some(r"\ud83d"));
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_invalid_json() {
+        let err = parse(r#"{"a": "x\ud83d"}"#).unwrap_err();
+        assert_eq!(err.code, Code::InvalidJson);
+        assert_eq!(err.span, Span::new(6, 15));
+    }
 }
