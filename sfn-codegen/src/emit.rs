@@ -412,19 +412,77 @@ fn literal(v: &serde_json::Value) -> TokenStream {
 
 /// A payload template applied to `source` (a `&Value` expression).
 fn template(t: &Template, source: &TokenStream) -> TokenStream {
+    template_in(t, source, false)
+}
+
+/// Where a Map's `ItemSelector` reads `$$.Map.Item.Index` and
+/// `$$.Map.Item.Value` from: the `__index` and `__item` of its closure.
+fn item_path(p: &Path, source: &TokenStream, field: &str) -> Option<TokenStream> {
+    if p.root != Root::Context {
+        return None;
+    }
+    match p.steps.as_slice() {
+        [Step::Field(m), Step::Field(i), Step::Field(x)]
+            if m == "Map" && i == "Item" && x == "Index" =>
+        {
+            Some(quote! { __sfn::Value::from(__index) })
+        }
+        [Step::Field(m), Step::Field(i), Step::Field(v), rest @ ..]
+            if m == "Map" && i == "Item" && v == "Value" =>
+        {
+            let steps = steps_tokens(rest);
+            let text = &p.text;
+            let definite = p.is_definite();
+            Some(quote! {
+                __sfn::template_item_path(exec, __item, #source, #steps, #definite, #text, #field)?
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Whether an ItemSelector has a context path that may read `$$.Map` other
+/// than through [`item_path`], so that the closure must set `$$.Map.Item`.
+fn needs_item_context(t: &Template) -> bool {
+    fn path(p: &Path) -> bool {
+        p.root == Root::Context
+            && item_path(p, &TokenStream::new(), "").is_none()
+            && !matches!(p.steps.first(), Some(Step::Field(name)) if name != "Map")
+    }
+    fn call(c: &Call) -> bool {
+        c.args.iter().any(|a| match a {
+            Arg::Path(p) => path(p),
+            Arg::Call(inner) => call(inner),
+            _ => false,
+        })
+    }
+    match t {
+        Template::Literal(_) => false,
+        Template::Object(members) => members.iter().any(|(_, v)| needs_item_context(v)),
+        Template::Array(items) => items.iter().any(needs_item_context),
+        Template::Path { path: p, .. } => path(p),
+        Template::Intrinsic { call: c, .. } => call(c),
+    }
+}
+
+/// [`template`]; with `item`, inside a Map's ItemSelector closure.
+fn template_in(t: &Template, source: &TokenStream, item: bool) -> TokenStream {
     let rt = quote! { __sfn };
     match t {
         Template::Literal(v) => literal(v),
         Template::Object(members) => {
             let members = members.iter().map(|(k, v)| {
-                let v = template(v, source);
+                let v = template_in(v, source, item);
                 quote! { (#k, #v) }
             });
             quote! { #rt::obj([#(#members),*]) }
         }
         Template::Array(items) => {
-            let items = items.iter().map(|i| template(i, source));
+            let items = items.iter().map(|i| template_in(i, source, item));
             quote! { #rt::arr([#(#items),*]) }
+        }
+        Template::Path { path, field } if item && item_path(path, source, field).is_some() => {
+            item_path(path, source, field).unwrap_or_default()
         }
         Template::Path { path, field } => {
             let steps = steps_tokens(&path.steps);
@@ -439,26 +497,27 @@ fn template(t: &Template, source: &TokenStream) -> TokenStream {
                 }
             }
         }
-        Template::Intrinsic { call, field } => intrinsic_call(call, source, field),
+        Template::Intrinsic { call, field } => intrinsic_call(call, source, field, item),
     }
 }
 
 /// An intrinsic function call as an expression of its (owned) result; its
 /// path arguments read `source` (a `&Value` expression) or the context object.
-fn intrinsic_call(call: &Call, source: &TokenStream, field: &str) -> TokenStream {
+fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) -> TokenStream {
     let rt = quote! { __sfn };
     let arg = |a: &Arg| -> TokenStream {
         match a {
             Arg::Literal(v) => literal(v),
             Arg::FormatTemplate(raw) => quote! { #rt::Value::from(#raw) },
-            Arg::Path(p) => template(
+            Arg::Path(p) => template_in(
                 &Template::Path {
                     path: p.clone(),
                     field: field.to_owned(),
                 },
                 source,
+                item,
             ),
-            Arg::Call(inner) => intrinsic_call(inner, source, field),
+            Arg::Call(inner) => intrinsic_call(inner, source, field, item),
         }
     };
     let args: Vec<TokenStream> = call.args.iter().map(arg).collect();
@@ -1003,7 +1062,7 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
     let name = s.name;
     let keep_raw =
         !map.outcome.catch.is_empty() || !matches!(map.outcome.result_path, PathField::Default);
-    let reads_input = map.item_selector.as_ref().is_some_and(reads_input)
+    let reads_input = map.item_selector.is_some()
         || !matches!(map.items_path, PathField::Default)
         || !map.outcome.retry.is_empty()
         || matches!(map.max_concurrency, Some(Count::Path(_)))
@@ -1044,21 +1103,48 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
             quote! { ::core::option::Option::Some(#rt::tolerated_percentage_path(exec, &#read, #text)?) }
         }
     };
+    // With an ItemSelector, the items are borrowed and the selector reads
+    // `$$.Map.Item` from its `__index` and `__item` arguments; without one,
+    // each owned item is an iteration's input.
     let select = match &map.item_selector {
         Some(t) => {
-            let value = template(t, &source);
+            let value = template_in(t, &source, true);
+            let value = if needs_item_context(t) {
+                quote! {{
+                    exec.set_map_item(__index, __item.clone());
+                    let selected = #value;
+                    exec.take_map_item();
+                    selected
+                }}
+            } else {
+                value
+            };
             quote! {
-                |exec: &mut #rt::Exec| -> ::core::result::Result<#rt::Value, ::sfn_runtime::Error> {
+                |exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<#rt::Value, ::sfn_runtime::Error> {
                     ::core::result::Result::Ok(#value)
                 }
             }
         }
         None => quote! {
-            |exec: &mut #rt::Exec| ::core::result::Result::Ok(exec.take_map_item())
+            |_: &mut #rt::Exec, _: usize, item: #rt::Value| ::core::result::Result::Ok(item)
         },
+    };
+    let borrowed = map.item_selector.is_some();
+    let items = if borrowed {
+        match &map.items_path {
+            PathField::Path(p) => {
+                let steps = steps_tokens(&p.steps);
+                let text = &p.text;
+                quote! { #rt::read_path_ref(exec, #source, #steps, #text)? }
+            }
+            _ => quote! { #source },
+        }
+    } else {
+        items
     };
     let run = ident(&m.blocks[s.blocks[0]].fn_name);
     let items = match &map.item_reader {
+        None if borrowed => quote! { #rt::items_ref(exec, #items, #items_text)?.iter() },
         None => quote! { #rt::map_items(exec, #items, #items_text)? },
         Some(reader) => {
             let request = match &reader.parameters {
@@ -1103,10 +1189,16 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
         }
     };
     let identity = quote! {
-        |exec: &mut #rt::Exec| ::core::result::Result::Ok(exec.take_map_item())
+        |_: &mut #rt::Exec, _: usize, item: #rt::Value| ::core::result::Result::Ok(item)
     };
-    let (items, select) = match &map.item_batcher {
-        None => (items, select),
+    // Items read by an ItemReader are owned; a selector borrows them.
+    let iterate = if borrowed && map.item_reader.is_some() {
+        quote! { items.iter() }
+    } else {
+        quote! { items }
+    };
+    let (items, iterate, select) = match &map.item_batcher {
+        None => (items, iterate, select),
         Some(batcher) => {
             let limit = |c: &Option<Count>, field: &str| match c {
                 None => quote! { ::core::option::Option::None },
@@ -1128,9 +1220,9 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
             };
             let batched = quote! {{
                 let items = #items;
-                #rt::batch(exec, items, #select, #max_items, #max_bytes, #batch_input)?
+                #rt::batch(exec, #iterate, #select, #max_items, #max_bytes, #batch_input)?
             }};
-            (batched, identity)
+            (batched, quote! { items }, identity)
         }
     };
     let spec = quote! {
@@ -1145,7 +1237,7 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
         None => quote! {{
             #spec
             let items = #items;
-            #rt::map(exec, spec, items, #select, |exec, input| self.#run(exec, input))
+            #rt::map(exec, spec, #iterate, #select, |exec, input| self.#run(exec, input))
                 .await
                 .map(#rt::Value::Array)
         }},
@@ -1158,7 +1250,7 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
             let record = quote! {
                 #spec
                 let items = #items;
-                let run = #rt::map_recorded(exec, spec, #label, items, #select, |exec, input| self.#run(exec, input))
+                let run = #rt::map_recorded(exec, spec, #label, #iterate, #select, |exec, input| self.#run(exec, input))
                     .await?;
             };
             match (&writer.resource, &writer.parameters) {
@@ -1404,7 +1496,7 @@ fn emit_fail(f: &Fail) -> TokenStream {
             }
         }
         Some(FailField::Intrinsic(call)) => {
-            let value = intrinsic_call(call, &quote! { &data }, name);
+            let value = intrinsic_call(call, &quote! { &data }, name, false);
             quote! { ::core::option::Option::Some(__sfn::text(#value)) }
         }
     };

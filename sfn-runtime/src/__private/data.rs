@@ -20,6 +20,17 @@ pub fn read_path(exec: &Exec, data: &Value, steps: &[Step], text: &str) -> Resul
     }
 }
 
+/// Reads a definite path from `data` without copying the node.
+#[inline]
+pub fn read_path_ref<'v>(
+    exec: &Exec,
+    data: &'v Value,
+    steps: &[Step],
+    text: &str,
+) -> Result<&'v Value, Error> {
+    path::get(data, steps).map_err(|at| exec.path_error(text, steps, at))
+}
+
 /// Reads a path from the context object (`$$…`).
 pub fn read_context_path(
     exec: &Exec,

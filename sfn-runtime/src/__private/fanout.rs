@@ -108,15 +108,17 @@ impl MapSpec {
 /// Runs one Map iteration per item: `select` builds an iteration's input
 /// while `$$.Map.Item` is set on `exec`, `run` runs the item processor.
 /// Returns the outputs in item order.
-pub async fn map<'a, S, R, F>(
+pub async fn map<'a, I, S, R, F>(
     exec: &mut Exec,
     spec: MapSpec,
-    items: Vec<Value>,
+    items: I,
     select: S,
     run: R,
 ) -> Result<Vec<Value>, Error>
 where
-    S: FnMut(&mut Exec) -> Result<Value, Error>,
+    I: IntoIterator,
+    I::IntoIter: ExactSizeIterator,
+    S: FnMut(&mut Exec, usize, I::Item) -> Result<Value, Error>,
     R: FnMut(Exec, Value) -> F,
     F: Future<Output = Result<Value, Error>> + Send + 'a,
 {
@@ -126,16 +128,18 @@ where
 /// [`map`] for a Map with a `ResultWriter`: also returns one record per
 /// iteration (its input, outcome and times) for the writer, as a Distributed
 /// Map run reports its child executions, and the Map run's ARN.
-pub async fn map_recorded<'a, S, R, F>(
+pub async fn map_recorded<'a, I, S, R, F>(
     exec: &mut Exec,
     spec: MapSpec,
     label: Option<&str>,
-    items: Vec<Value>,
+    items: I,
     select: S,
     run: R,
 ) -> Result<(Vec<ChildRecord>, String), Error>
 where
-    S: FnMut(&mut Exec) -> Result<Value, Error>,
+    I: IntoIterator,
+    I::IntoIter: ExactSizeIterator,
+    S: FnMut(&mut Exec, usize, I::Item) -> Result<Value, Error>,
     R: FnMut(Exec, Value) -> F,
     F: Future<Output = Result<Value, Error>> + Send + 'a,
 {
@@ -143,6 +147,7 @@ where
     let run_id = uuid::Uuid::new_v4().to_string();
     let name = label.map_or_else(|| run_id[..8].to_owned(), str::to_owned);
     let map_run = distributed::map_run_arn(&machine, &name, &run_id);
+    let items = items.into_iter();
     let mut records: Vec<ChildRecord> = (0..items.len())
         .map(|_| ChildRecord {
             execution_arn: String::new(),
@@ -170,19 +175,22 @@ struct Keep<'k> {
     name: &'k str,
 }
 
-async fn drive_map<'a, S, R, F>(
+async fn drive_map<'a, I, S, R, F>(
     exec: &mut Exec,
     spec: MapSpec,
-    items: Vec<Value>,
+    items: I,
     mut select: S,
     mut run: R,
     mut keep: Option<Keep<'_>>,
 ) -> Result<Vec<Value>, Error>
 where
-    S: FnMut(&mut Exec) -> Result<Value, Error>,
+    I: IntoIterator,
+    I::IntoIter: ExactSizeIterator,
+    S: FnMut(&mut Exec, usize, I::Item) -> Result<Value, Error>,
     R: FnMut(Exec, Value) -> F,
     F: Future<Output = Result<Value, Error>> + Send + 'a,
 {
+    let items = items.into_iter();
     let total = items.len();
     exec.event("MapStateStarted", |_| {
         let mut d = Map::new();
@@ -242,10 +250,7 @@ where
                 let Some((index, item)) = items.next() else {
                     break;
                 };
-                exec.set_map_item(index, item);
-                let input = select(exec);
-                exec.take_map_item();
-                let input = match input {
+                let input = match select(exec, index, item) {
                     Ok(input) => input,
                     Err(error) => return Poll::Ready(Err(error)),
                 };
@@ -300,6 +305,16 @@ fn iteration(index: usize, name: &str) -> Map<String, Value> {
     d.insert("index".into(), index.into());
     d.insert("name".into(), name.into());
     d
+}
+
+/// A Map state's items, borrowed: the value at `ItemsPath` must be an array.
+pub fn items_ref<'v>(exec: &Exec, items: &'v Value, text: &str) -> Result<&'v [Value], Error> {
+    match items {
+        Value::Array(items) => Ok(items),
+        _ => Err(exec.runtime_error(format_args!(
+            "Reference path \"{text}\" must point to array."
+        ))),
+    }
 }
 
 /// A Map state's items: the value at `ItemsPath` must be an array.
@@ -441,23 +456,22 @@ pub fn batch_limit_path(exec: &Exec, field: &str, value: &Value, text: &str) -> 
 
 /// The iteration inputs of a Map with an `ItemBatcher`: every item through
 /// `select` (with `$$.Map.Item` set), then grouped into batches.
-pub fn batch<S>(
+pub fn batch<I, S>(
     exec: &mut Exec,
-    items: Vec<Value>,
+    items: I,
     mut select: S,
     max_items: Option<u64>,
     max_bytes: Option<u64>,
     batch_input: Option<Value>,
 ) -> Result<Vec<Value>, Error>
 where
-    S: FnMut(&mut Exec) -> Result<Value, Error>,
+    I: IntoIterator,
+    S: FnMut(&mut Exec, usize, I::Item) -> Result<Value, Error>,
 {
-    let mut selected = Vec::with_capacity(items.len());
-    for (index, item) in items.into_iter().enumerate() {
-        exec.set_map_item(index, item);
-        let input = select(exec);
-        exec.take_map_item();
-        selected.push(input?);
+    let items = items.into_iter();
+    let mut selected = Vec::with_capacity(items.size_hint().0);
+    for (index, item) in items.enumerate() {
+        selected.push(select(exec, index, item)?);
     }
     distributed::batch_items(selected, max_items, max_bytes, batch_input.as_ref())
         .map_err(|detail| exec.runtime_error(detail))

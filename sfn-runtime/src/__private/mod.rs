@@ -12,18 +12,19 @@ mod task;
 mod value;
 
 pub use data::{
-    fail_field, is_present, merge_result, positive_seconds, read_context_path, read_path, sleep,
-    test, test_path, text, wait_seconds, wait_seconds_path, wait_timestamp_path, wait_until,
+    fail_field, is_present, merge_result, positive_seconds, read_context_path, read_path,
+    read_path_ref, sleep, test, test_path, text, wait_seconds, wait_seconds_path,
+    wait_timestamp_path, wait_until,
 };
 pub use exec::{Exec, Outcome, StateKind, drive};
 pub use fanout::{
-    Branch, MapSpec, batch, batch_limit_path, branch, map, map_items, map_recorded,
+    Branch, MapSpec, batch, batch_limit_path, branch, items_ref, map, map_items, map_recorded,
     max_concurrency_path, max_items_path, parallel, read_items, shape_results,
     tolerated_count_path, tolerated_percentage_path, write_results,
 };
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
-pub use value::{arr, obj, template_context_path, template_path};
+pub use value::{arr, obj, template_context_path, template_item_path, template_path};
 
 pub use crate::choice;
 pub use crate::timestamp::{self, Timestamp};

@@ -56,6 +56,20 @@ pub fn template_context_path(
     )
 }
 
+/// The value of a `"key.$": "$$.Map.Item.Value…"` member of a Map's
+/// ItemSelector: `steps` (those after `Value`) read from the current item.
+pub fn template_item_path(
+    exec: &Exec,
+    item: &Value,
+    input: &Value,
+    steps: &[Step],
+    definite: bool,
+    text: &str,
+    field: &str,
+) -> Result<Value, crate::Error> {
+    template_value(exec, item, input, steps, definite, text, field)
+}
+
 /// Reads a template member's path from `source`; a miss names the template's `input`.
 fn template_value(
     exec: &Exec,
