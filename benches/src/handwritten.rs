@@ -3,12 +3,22 @@
 //! same input as the workflow and returns the same output (checked by the
 //! tests), calling the same async task handler where the workflow has Tasks.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sfn_runtime::{Error, TaskResult};
 
 /// The Task handler of `tasks`: returns its input.
 pub async fn echo(input: Value) -> TaskResult {
     Ok(input)
+}
+
+/// An object from its members, moving the values in (`json!` would copy
+/// every value given as an expression).
+fn obj<const N: usize>(members: [(&str, Value); N]) -> Value {
+    let mut map = Map::with_capacity(N);
+    for (k, v) in members {
+        map.insert(k.to_owned(), v);
+    }
+    Value::Object(map)
 }
 
 fn missing(what: &str) -> Error {
@@ -24,9 +34,9 @@ pub fn chain(mut input: Value) -> Result<Value, Error> {
         .ok_or_else(|| missing("order"))?;
     let total = order["total"].as_f64().ok_or_else(|| missing("total"))?;
     let pricing = if total > 100.0 {
-        json!({"discount": 0.1, "band": "big"})
+        obj([("discount", 0.1.into()), ("band", "big".into())])
     } else {
-        json!({"discount": 0, "band": "small"})
+        obj([("discount", 0.into()), ("band", "small".into())])
     };
     let customer = &order["customer"];
     let level = if customer["tier"] == "gold" {
@@ -34,7 +44,11 @@ pub fn chain(mut input: Value) -> Result<Value, Error> {
     } else {
         "standard"
     };
-    let loyalty = json!({"level": level, "customer": customer["name"], "since": customer["since"]});
+    let loyalty = obj([
+        ("level", level.into()),
+        ("customer", customer["name"].clone()),
+        ("since", customer["since"].clone()),
+    ]);
     let placed = order["placed"]
         .as_str()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
@@ -43,30 +57,39 @@ pub fn chain(mut input: Value) -> Result<Value, Error> {
         .map_err(|_| missing("cutoff"))?;
     let age = if placed > cutoff { "recent" } else { "old" };
     let currency = if order["currency"] == "EUR" {
-        json!({"symbol": "€", "code": "EUR"})
+        obj([("symbol", "€".into()), ("code", "EUR".into())])
     } else {
-        json!({"symbol": "?", "code": "?"})
+        obj([("symbol", "?".into()), ("code", "?".into())])
     };
     let qty = order["lines"][1]["qty"]
         .as_f64()
         .ok_or_else(|| missing("qty"))?;
     let quantity = if qty < 10.0 { "few" } else { "many" };
     let id = order["id"].clone();
-    let summary = json!({
-        "lines": {"first": order["lines"][0], "count": 8, "currency": order["currency"]},
-        "id": id,
-        "currency": currency,
-        "quantity": quantity,
-    });
-    let annotations = json!({"main": {"source": "bench", "id": id, "tier": level}});
-    Ok(json!({
-        "order": id,
-        "summary": summary,
-        "pricing": pricing,
-        "loyalty": loyalty,
-        "age": age,
-        "annotations": annotations,
-    }))
+    let lines = obj([
+        ("first", order["lines"][0].clone()),
+        ("count", 8.into()),
+        ("currency", order["currency"].clone()),
+    ]);
+    let summary = obj([
+        ("lines", lines),
+        ("id", id.clone()),
+        ("currency", currency),
+        ("quantity", quantity.into()),
+    ]);
+    let main = obj([
+        ("source", "bench".into()),
+        ("id", id.clone()),
+        ("tier", level.into()),
+    ]);
+    Ok(obj([
+        ("order", id),
+        ("summary", summary),
+        ("pricing", pricing),
+        ("loyalty", loyalty),
+        ("age", age.into()),
+        ("annotations", obj([("main", main)])),
+    ]))
 }
 
 /// `tasks`: ten calls of the handler, each result reduced to its payload and
@@ -88,7 +111,7 @@ pub async fn tasks(mut data: Value) -> Result<Value, Error> {
             .get_mut("payload")
             .map(Value::take)
             .ok_or_else(|| missing("payload"))?;
-        data["last"] = json!({"payload": payload, "step": step});
+        data["last"] = obj([("payload", payload), ("step", step.into())]);
     }
     Ok(data)
 }
@@ -101,7 +124,7 @@ pub fn map(mut data: Value) -> Result<Value, Error> {
         .enumerate()
         .map(|(index, item)| {
             let kind = if item["even"] == true { "even" } else { "odd" };
-            json!({"index": index, "kind": kind})
+            obj([("index", index.into()), ("kind", kind.into())])
         })
         .collect();
     data["results"] = Value::Array(results);
@@ -146,15 +169,15 @@ pub fn intrinsics(data: Value) -> Result<Value, Error> {
     }
     let next = data["count"].as_i64().ok_or_else(|| missing("count"))? + 1;
     let encoded = base64::engine::general_purpose::STANDARD.encode(payload);
-    Ok(json!({
-        "label": label,
-        "tags": tags,
-        "chunks": chunks,
-        "merged": merged,
-        "digest": hex,
-        "next": next,
-        "encoded": encoded,
-    }))
+    Ok(obj([
+        ("label", label.into()),
+        ("tags", tags.into()),
+        ("chunks", chunks.into()),
+        ("merged", merged.into()),
+        ("digest", hex.into()),
+        ("next", next.into()),
+        ("encoded", encoded.into()),
+    ]))
 }
 
 /// `parallel`: the four branches' results, in order, stored under `branches`.
@@ -162,11 +185,13 @@ pub fn parallel(mut data: Value) -> Result<Value, Error> {
     let value = data["value"].clone();
     let branches: Vec<Value> = (1..=4)
         .map(|branch| {
-            let mut out = json!({"branch": branch, "value": value});
+            let mut out = Map::with_capacity(6);
+            out.insert("branch".to_owned(), branch.into());
+            out.insert("value".to_owned(), value.clone());
             for step in 2..=5 {
-                out[format!("step{step}")] = json!({"step": step});
+                out.insert(format!("step{step}"), obj([("step", step.into())]));
             }
-            out
+            Value::Object(out)
         })
         .collect();
     data["branches"] = Value::Array(branches);

@@ -208,7 +208,10 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
                 &self,
                 input: ::sfn_runtime::Value,
             ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::ExecutionError> {
-                self.run_with(input, ::sfn_runtime::RunOptions::new()).await.into_result()
+                let options = ::sfn_runtime::RunOptions::new();
+                let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, #reads_context);
+                let outcome = __sfn::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
+                exec.finish_result(outcome)
             }
 
             /// Runs one execution with `input` and `options`, and reports how it ended.
@@ -558,6 +561,90 @@ fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) ->
     quote! { exec.intrinsic(#outcome)? }
 }
 
+/// The input paths of a template that may move its values out of an owned
+/// input instead of copying them: every input path definite, none inside
+/// another (nor equal), no negative index (which could alias), and no
+/// intrinsic call reading the input. `None` when it may not, or has no paths.
+fn movable_paths(t: &Template) -> Option<Vec<(&Path, &str)>> {
+    fn walk<'t>(t: &'t Template, out: &mut Vec<(&'t Path, &'t str)>) -> bool {
+        match t {
+            Template::Literal(_) => true,
+            Template::Object(members) => members.iter().all(|(_, v)| walk(v, out)),
+            Template::Array(items) => items.iter().all(|i| walk(i, out)),
+            Template::Path { path, .. } if path.root == Root::Context => true,
+            Template::Path { path, field } => {
+                let plain = path.root == Root::Input
+                    && path.is_definite()
+                    && !path
+                        .steps
+                        .iter()
+                        .any(|s| matches!(s, Step::Index(i) if *i < 0));
+                if plain {
+                    out.push((path, field));
+                }
+                plain
+            }
+            Template::Intrinsic { call, .. } => !call.reads_input(),
+        }
+    }
+    let mut paths = Vec::new();
+    if !walk(t, &mut paths) || paths.is_empty() {
+        return None;
+    }
+    for (i, (a, _)) in paths.iter().enumerate() {
+        for (b, _) in &paths[i + 1..] {
+            let n = a.steps.len().min(b.steps.len());
+            if a.steps[..n] == b.steps[..n] {
+                return None;
+            }
+        }
+    }
+    Some(paths)
+}
+
+/// Statements that evaluate a template whose paths [`movable_paths`] allows,
+/// moving its values out of `owned` (an owned `Value` expression) into
+/// `let #target`. The paths are checked first, so that a missing one gives
+/// AWS's error about the whole, untouched input.
+fn template_moving(
+    t: &Template,
+    paths: &[(&Path, &str)],
+    owned: TokenStream,
+    target: TokenStream,
+) -> TokenStream {
+    fn build(t: &Template) -> TokenStream {
+        match t {
+            Template::Object(members) => {
+                let members = members.iter().map(|(k, v)| {
+                    let v = build(v);
+                    quote! { (#k, #v) }
+                });
+                quote! { __sfn::obj([#(#members),*]) }
+            }
+            Template::Array(items) => {
+                let items = items.iter().map(build);
+                quote! { __sfn::arr([#(#items),*]) }
+            }
+            Template::Path { path, .. } if path.root == Root::Input => {
+                let steps = steps_tokens(&path.steps);
+                quote! { __sfn::path::take(&mut __source, #steps) }
+            }
+            other => template(other, &quote! { &__source }),
+        }
+    }
+    let checks = paths.iter().map(|(p, field)| {
+        let steps = steps_tokens(&p.steps);
+        let text = &p.text;
+        quote! { (#steps, #text, #field) }
+    });
+    let value = build(t);
+    quote! {
+        let mut __source = #owned;
+        __sfn::check_template_paths(exec, &__source, &[#(#checks),*])?;
+        let #target = #value;
+    }
+}
+
 /// How a state's work uses its effective input.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Usage {
@@ -585,6 +672,11 @@ fn input_binding(io: &Io, keep_raw: bool, usage: Usage) -> TokenStream {
         (Usage::Unused, _) => quote! {},
         (Usage::Borrowed, PathField::Default) => quote! { let input = &data; },
         (Usage::Borrowed, PathField::Null) => quote! { let input = &__sfn::obj([]); },
+        (Usage::Borrowed, PathField::Path(p)) if p.root == Root::Input && p.is_definite() => {
+            let steps = steps_tokens(&p.steps);
+            let text = &p.text;
+            quote! { let input = __sfn::read_path_ref(exec, &data, #steps, #text)?; }
+        }
         (Usage::Borrowed, PathField::Path(p)) => {
             let read = read_path(p, &quote! { &data });
             quote! { let input = &#read; }
@@ -719,6 +811,24 @@ fn emit_pass(b: &Block<'_>, p: &Pass) -> TokenStream {
             #next
         };
     }
+    if let (Some(params), None, PathField::Default) = (&p.parameters, &p.result, &p.result_path) {
+        if let Some(paths) = movable_paths(params) {
+            // The input is not needed after Parameters: move out of it.
+            let owned = match &p.io.input_path {
+                PathField::Default => quote! { ::core::mem::take(&mut data) },
+                PathField::Null => quote! { __sfn::obj([]) },
+                PathField::Path(path) => read_path(path, &quote! { &data }),
+            };
+            let build = template_moving(params, &paths, owned, quote! { result });
+            let out = output_path(&p.io, quote! { result });
+            return quote! {
+                #build
+                data = #out;
+                exec.exit(&data);
+                #next
+            };
+        }
+    }
     let input = if p.result.is_some() && p.parameters.is_none() {
         // `Result` replaces the effective input, which only a path error can observe.
         match &p.io.input_path {
@@ -812,6 +922,8 @@ fn emit_task(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, t: &Task) -> Token
     let limits_read_input = matches!(t.timeout, Some(Seconds::Path(_)))
         || matches!(t.heartbeat, Some(Seconds::Path(_)));
     let usage = match &t.parameters {
+        // Each attempt copies the input: borrow it rather than copy it twice.
+        None if !t.retry.is_empty() => Usage::Borrowed,
         None => Usage::Owned,
         Some(params) if reads_input(params) || limits_read_input => Usage::Borrowed,
         Some(_) => Usage::Unused,
@@ -931,22 +1043,21 @@ fn emit_work(
         }
     };
     let selected = match tail.result_selector {
-        Some(sel) => {
-            let sel = template(sel, &quote! { &result });
-            quote! { let result = #sel; }
-        }
+        // The result is not needed after its ResultSelector: move out of it.
+        Some(sel) => match movable_paths(sel) {
+            Some(paths) => template_moving(sel, &paths, quote! { result }, quote! { result }),
+            None => {
+                let sel = template(sel, &quote! { &result });
+                quote! { let result = #sel; }
+            }
+        },
         None => quote! {},
     };
     let catches = !tail.catch.is_empty();
-    let raw = if catches {
-        quote! { data.clone() }
-    } else {
-        quote! { data }
-    };
-    let merged = result_path(tail.result_path, raw, quote! { result });
-    let out = output_path(tail.io, merged);
     let next = transition(b, tail.transition);
     if !catches {
+        let merged = result_path(tail.result_path, quote! { data }, quote! { result });
+        let out = output_path(tail.io, merged);
         return quote! {
             #attempts
             let result = result?;
@@ -965,25 +1076,59 @@ fn emit_work(
         .iter()
         .enumerate()
         .map(|(i, c)| emit_catcher(b, i, c));
+    // The state's work runs in an async block so that its errors reach the
+    // catchers; `data` stays untouched until it succeeds, so a catcher gets
+    // the raw input without a copy. A ResultPath that cannot be applied is
+    // caught too, and gives the input back.
+    let merge = match tail.result_path {
+        PathField::Default => quote! { ::core::result::Result::Ok(result) },
+        PathField::Null => quote! {{
+            ::core::mem::drop(result);
+            ::core::result::Result::Ok(::core::mem::take(&mut data))
+        }},
+        PathField::Path(p) => {
+            let steps = steps_tokens(&p.steps);
+            let text = &p.text;
+            quote! {
+                #rt::merge_result_or_keep(exec, ::core::mem::take(&mut data), #steps, #text, result)
+            }
+        }
+    };
+    let out = output_path(tail.io, quote! { merged });
+    // After `return`, nothing: the arm already diverges.
+    let no_failure = matches!(tail.transition, Transition::Next(_))
+        .then(|| quote! { ::core::option::Option::None });
     quote! {
         let outcome: ::core::result::Result<#rt::Value, ::sfn_runtime::Error> = async {
             #attempts
             let result = result?;
             #selected
-            let output = #out;
-            ::core::result::Result::Ok(output)
+            ::core::result::Result::Ok(result)
         }
         .await;
-        match outcome {
-            ::core::result::Result::Ok(output) => {
-                data = output;
-                exec.exit(&data);
-                #next
+        let failure = match outcome {
+            ::core::result::Result::Ok(result) => {
+                let merging = #merge;
+                match merging {
+                    ::core::result::Result::Ok(merged) => {
+                        data = #out;
+                        exec.exit(&data);
+                        #next
+                        #no_failure
+                    }
+                    ::core::result::Result::Err((error, raw)) => {
+                        data = raw;
+                        ::core::option::Option::Some(error)
+                    }
+                }
             }
-            ::core::result::Result::Err(error) => match #rt::catch_index(&error, &[#(#lists),*]) {
+            ::core::result::Result::Err(error) => ::core::option::Option::Some(error),
+        };
+        if let ::core::option::Option::Some(error) = failure {
+            match #rt::catch_index(&error, &[#(#lists),*]) {
                 #(#handlers)*
                 _ => return ::core::result::Result::Err(error),
-            },
+            }
         }
     }
 }

@@ -94,7 +94,15 @@ pub mod distributed {
             ::sfn_runtime::Value,
             ::sfn_runtime::ExecutionError,
         > {
-            self.run_with(input, ::sfn_runtime::RunOptions::new()).await.into_result()
+            let options = ::sfn_runtime::RunOptions::new();
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
+            let outcome = __sfn::drive(
+                    &options,
+                    ::core::option::Option::None,
+                    self.run_loop(&mut exec, input),
+                )
+                .await;
+            exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.
         pub async fn run_with(
@@ -170,8 +178,8 @@ pub mod distributed {
                                 __sfn::batch(
                                     exec,
                                     items,
-                                    |exec: &mut __sfn::Exec| ::core::result::Result::Ok(
-                                        exec.take_map_item(),
+                                    |_: &mut __sfn::Exec, _: usize, item: __sfn::Value| ::core::result::Result::Ok(
+                                        item,
                                     ),
                                     ::core::option::Option::Some(2u64),
                                     ::core::option::Option::None,
@@ -197,8 +205,8 @@ pub mod distributed {
                                     spec,
                                     ::core::option::Option::Some("Orders"),
                                     items,
-                                    |exec: &mut __sfn::Exec| ::core::result::Result::Ok(
-                                        exec.take_map_item(),
+                                    |_: &mut __sfn::Exec, _: usize, item: __sfn::Value| ::core::result::Result::Ok(
+                                        item,
                                     ),
                                     |exec, input| self.run_process_orders_item(exec, input),
                                 )

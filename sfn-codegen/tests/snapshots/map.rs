@@ -84,7 +84,15 @@ pub mod map {
             ::sfn_runtime::Value,
             ::sfn_runtime::ExecutionError,
         > {
-            self.run_with(input, ::sfn_runtime::RunOptions::new()).await.into_result()
+            let options = ::sfn_runtime::RunOptions::new();
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
+            let outcome = __sfn::drive(
+                    &options,
+                    ::core::option::Option::None,
+                    self.run_loop(&mut exec, input),
+                )
+                .await;
+            exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.
         pub async fn run_with(
@@ -114,7 +122,7 @@ pub mod map {
                 match state {
                     State::ProcessItems => {
                         exec.enter("Process items", __sfn::StateKind::Map, &data);
-                        let input = &__sfn::read_path(
+                        let input = __sfn::read_path_ref(
                             exec,
                             &data,
                             &[__sfn::path::Step::Field("order")],
@@ -150,53 +158,39 @@ pub mod map {
                                     ),
                                     tolerated_percentage: ::core::option::Option::None,
                                 };
-                                let items = __sfn::map_items(
-                                    exec,
-                                    __sfn::read_path(
+                                let items = __sfn::items_ref(
                                         exec,
-                                        input,
-                                        &[__sfn::path::Step::Field("items")],
+                                        __sfn::read_path_ref(
+                                            exec,
+                                            input,
+                                            &[__sfn::path::Step::Field("items")],
+                                            "$.items",
+                                        )?,
                                         "$.items",
-                                    )?,
-                                    "$.items",
-                                )?;
+                                    )?
+                                    .iter();
                                 __sfn::map(
                                         exec,
                                         spec,
                                         items,
                                         |
                                             exec: &mut __sfn::Exec,
+                                            __index: usize,
+                                            __item: &__sfn::Value,
                                         | -> ::core::result::Result<
                                             __sfn::Value,
                                             ::sfn_runtime::Error,
                                         > {
                                             ::core::result::Result::Ok(
                                                 __sfn::obj([
-                                                    (
-                                                        "position",
-                                                        __sfn::template_context_path(
-                                                            exec,
-                                                            input,
-                                                            &[
-                                                                __sfn::path::Step::Field("Map"),
-                                                                __sfn::path::Step::Field("Item"),
-                                                                __sfn::path::Step::Field("Index"),
-                                                            ],
-                                                            true,
-                                                            "$$.Map.Item.Index",
-                                                            "position.$",
-                                                        )?,
-                                                    ),
+                                                    ("position", __sfn::Value::from(__index)),
                                                     (
                                                         "item",
-                                                        __sfn::template_context_path(
+                                                        __sfn::template_item_path(
                                                             exec,
+                                                            __item,
                                                             input,
-                                                            &[
-                                                                __sfn::path::Step::Field("Map"),
-                                                                __sfn::path::Step::Field("Item"),
-                                                                __sfn::path::Step::Field("Value"),
-                                                            ],
+                                                            &[],
                                                             true,
                                                             "$$.Map.Item.Value",
                                                             "item.$",

@@ -90,7 +90,15 @@ pub mod names {
             ::sfn_runtime::Value,
             ::sfn_runtime::ExecutionError,
         > {
-            self.run_with(input, ::sfn_runtime::RunOptions::new()).await.into_result()
+            let options = ::sfn_runtime::RunOptions::new();
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
+            let outcome = __sfn::drive(
+                    &options,
+                    ::core::option::Option::None,
+                    self.run_loop(&mut exec, input),
+                )
+                .await;
+            exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.
         pub async fn run_with(
@@ -183,21 +191,31 @@ pub mod names {
                     }
                     State::S1st => {
                         exec.enter("1st", __sfn::StateKind::Pass, &data);
-                        let input = &data;
-                        let result = __sfn::obj([
-                            (
-                                "key with \"quotes\"",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
+                        let mut __source = ::core::mem::take(&mut data);
+                        __sfn::check_template_paths(
+                            exec,
+                            &__source,
+                            &[
+                                (
                                     &[
                                         __sfn::path::Step::Field("strings"),
                                         __sfn::path::Step::Index(0i64),
                                     ],
-                                    true,
                                     "$.strings[0]",
                                     "key with \"quotes\".$",
-                                )?,
+                                ),
+                            ],
+                        )?;
+                        let result = __sfn::obj([
+                            (
+                                "key with \"quotes\"",
+                                __sfn::path::take(
+                                    &mut __source,
+                                    &[
+                                        __sfn::path::Step::Field("strings"),
+                                        __sfn::path::Step::Index(0i64),
+                                    ],
+                                ),
                             ),
                             ("r#raw", __sfn::Value::from("x")),
                         ]);

@@ -114,7 +114,15 @@ pub mod order {
             ::sfn_runtime::Value,
             ::sfn_runtime::ExecutionError,
         > {
-            self.run_with(input, ::sfn_runtime::RunOptions::new()).await.into_result()
+            let options = ::sfn_runtime::RunOptions::new();
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
+            let outcome = __sfn::drive(
+                    &options,
+                    ::core::option::Option::Some(300u64),
+                    self.run_loop(&mut exec, input),
+                )
+                .await;
+            exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.
         pub async fn run_with(
@@ -343,53 +351,76 @@ pub mod order {
                                 }
                             };
                             let result = result?;
-                            let result = __sfn::obj([
-                                (
-                                    "chargeId",
-                                    __sfn::template_path(
-                                        exec,
-                                        &result,
+                            let mut __source = result;
+                            __sfn::check_template_paths(
+                                exec,
+                                &__source,
+                                &[
+                                    (
                                         &[
                                             __sfn::path::Step::Field("Payload"),
                                             __sfn::path::Step::Field("chargeId"),
                                         ],
-                                        true,
                                         "$.Payload.chargeId",
                                         "chargeId.$",
-                                    )?,
+                                    ),
+                                ],
+                            )?;
+                            let result = __sfn::obj([
+                                (
+                                    "chargeId",
+                                    __sfn::path::take(
+                                        &mut __source,
+                                        &[
+                                            __sfn::path::Step::Field("Payload"),
+                                            __sfn::path::Step::Field("chargeId"),
+                                        ],
+                                    ),
                                 ),
                             ]);
-                            let output = __sfn::merge_result(
-                                exec,
-                                data.clone(),
-                                &[__sfn::path::Step::Field("charge")],
-                                "$.charge",
-                                result,
-                            )?;
-                            ::core::result::Result::Ok(output)
+                            ::core::result::Result::Ok(result)
                         }
                             .await;
-                        match outcome {
-                            ::core::result::Result::Ok(output) => {
-                                data = output;
-                                exec.exit(&data);
-                                state = State::WaitForWarehouse;
+                        let failure = match outcome {
+                            ::core::result::Result::Ok(result) => {
+                                let merging = __sfn::merge_result_or_keep(
+                                    exec,
+                                    ::core::mem::take(&mut data),
+                                    &[__sfn::path::Step::Field("charge")],
+                                    "$.charge",
+                                    result,
+                                );
+                                match merging {
+                                    ::core::result::Result::Ok(merged) => {
+                                        data = merged;
+                                        exec.exit(&data);
+                                        state = State::WaitForWarehouse;
+                                        ::core::option::Option::None
+                                    }
+                                    ::core::result::Result::Err((error, raw)) => {
+                                        data = raw;
+                                        ::core::option::Option::Some(error)
+                                    }
+                                }
                             }
                             ::core::result::Result::Err(error) => {
-                                match __sfn::catch_index(&error, &[&["CardDeclined"]]) {
-                                    ::core::option::Option::Some(0usize) => {
-                                        data = __sfn::merge_result(
-                                            exec,
-                                            data,
-                                            &[__sfn::path::Step::Field("error")],
-                                            "$.error",
-                                            error.to_output(),
-                                        )?;
-                                        exec.exit(&data);
-                                        state = State::PaymentFailed;
-                                    }
-                                    _ => return ::core::result::Result::Err(error),
+                                ::core::option::Option::Some(error)
+                            }
+                        };
+                        if let ::core::option::Option::Some(error) = failure {
+                            match __sfn::catch_index(&error, &[&["CardDeclined"]]) {
+                                ::core::option::Option::Some(0usize) => {
+                                    data = __sfn::merge_result(
+                                        exec,
+                                        data,
+                                        &[__sfn::path::Step::Field("error")],
+                                        "$.error",
+                                        error.to_output(),
+                                    )?;
+                                    exec.exit(&data);
+                                    state = State::PaymentFailed;
                                 }
+                                _ => return ::core::result::Result::Err(error),
                             }
                         }
                     }

@@ -133,7 +133,15 @@ pub mod parallel {
             ::sfn_runtime::Value,
             ::sfn_runtime::ExecutionError,
         > {
-            self.run_with(input, ::sfn_runtime::RunOptions::new()).await.into_result()
+            let options = ::sfn_runtime::RunOptions::new();
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
+            let outcome = __sfn::drive(
+                    &options,
+                    ::core::option::Option::None,
+                    self.run_loop(&mut exec, input),
+                )
+                .await;
+            exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.
         pub async fn run_with(
@@ -204,64 +212,73 @@ pub mod parallel {
                                 __sfn::parallel(exec, branches).await
                             };
                             let result = result?;
+                            let mut __source = result;
+                            __sfn::check_template_paths(
+                                exec,
+                                &__source,
+                                &[
+                                    (&[__sfn::path::Step::Index(0i64)], "$[0]", "address.$"),
+                                    (&[__sfn::path::Step::Index(1i64)], "$[1]", "phone.$"),
+                                ],
+                            )?;
                             let result = __sfn::obj([
                                 (
                                     "address",
-                                    __sfn::template_path(
-                                        exec,
-                                        &result,
+                                    __sfn::path::take(
+                                        &mut __source,
                                         &[__sfn::path::Step::Index(0i64)],
-                                        true,
-                                        "$[0]",
-                                        "address.$",
-                                    )?,
+                                    ),
                                 ),
                                 (
                                     "phone",
-                                    __sfn::template_path(
-                                        exec,
-                                        &result,
+                                    __sfn::path::take(
+                                        &mut __source,
                                         &[__sfn::path::Step::Index(1i64)],
-                                        true,
-                                        "$[1]",
-                                        "phone.$",
-                                    )?,
+                                    ),
                                 ),
                             ]);
-                            let output = __sfn::merge_result(
-                                exec,
-                                data.clone(),
-                                &[__sfn::path::Step::Field("contact")],
-                                "$.contact",
-                                result,
-                            )?;
-                            ::core::result::Result::Ok(output)
+                            ::core::result::Result::Ok(result)
                         }
                             .await;
-                        match outcome {
-                            ::core::result::Result::Ok(output) => {
-                                data = output;
-                                exec.exit(&data);
-                                return ::core::result::Result::Ok(data);
+                        let failure = match outcome {
+                            ::core::result::Result::Ok(result) => {
+                                let merging = __sfn::merge_result_or_keep(
+                                    exec,
+                                    ::core::mem::take(&mut data),
+                                    &[__sfn::path::Step::Field("contact")],
+                                    "$.contact",
+                                    result,
+                                );
+                                match merging {
+                                    ::core::result::Result::Ok(merged) => {
+                                        data = merged;
+                                        exec.exit(&data);
+                                        return ::core::result::Result::Ok(data);
+                                    }
+                                    ::core::result::Result::Err((error, raw)) => {
+                                        data = raw;
+                                        ::core::option::Option::Some(error)
+                                    }
+                                }
                             }
                             ::core::result::Result::Err(error) => {
-                                match __sfn::catch_index(
-                                    &error,
-                                    &[&["PhoneLookupFailed"]],
-                                ) {
-                                    ::core::option::Option::Some(0usize) => {
-                                        data = __sfn::merge_result(
-                                            exec,
-                                            data,
-                                            &[__sfn::path::Step::Field("error")],
-                                            "$.error",
-                                            error.to_output(),
-                                        )?;
-                                        exec.exit(&data);
-                                        state = State::LookupFailed;
-                                    }
-                                    _ => return ::core::result::Result::Err(error),
+                                ::core::option::Option::Some(error)
+                            }
+                        };
+                        if let ::core::option::Option::Some(error) = failure {
+                            match __sfn::catch_index(&error, &[&["PhoneLookupFailed"]]) {
+                                ::core::option::Option::Some(0usize) => {
+                                    data = __sfn::merge_result(
+                                        exec,
+                                        data,
+                                        &[__sfn::path::Step::Field("error")],
+                                        "$.error",
+                                        error.to_output(),
+                                    )?;
+                                    exec.exit(&data);
+                                    state = State::LookupFailed;
                                 }
+                                _ => return ::core::result::Result::Err(error),
                             }
                         }
                     }

@@ -158,7 +158,15 @@ pub mod pipeline {
             ::sfn_runtime::Value,
             ::sfn_runtime::ExecutionError,
         > {
-            self.run_with(input, ::sfn_runtime::RunOptions::new()).await.into_result()
+            let options = ::sfn_runtime::RunOptions::new();
+            let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
+            let outcome = __sfn::drive(
+                    &options,
+                    ::core::option::Option::None,
+                    self.run_loop(&mut exec, input),
+                )
+                .await;
+            exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.
         pub async fn run_with(
@@ -275,53 +283,39 @@ pub mod pipeline {
                                 tolerated_count: ::core::option::Option::None,
                                 tolerated_percentage: ::core::option::Option::None,
                             };
-                            let items = __sfn::map_items(
-                                exec,
-                                __sfn::read_path(
+                            let items = __sfn::items_ref(
                                     exec,
-                                    input,
-                                    &[__sfn::path::Step::Field("records")],
+                                    __sfn::read_path_ref(
+                                        exec,
+                                        input,
+                                        &[__sfn::path::Step::Field("records")],
+                                        "$.records",
+                                    )?,
                                     "$.records",
-                                )?,
-                                "$.records",
-                            )?;
+                                )?
+                                .iter();
                             __sfn::map(
                                     exec,
                                     spec,
                                     items,
                                     |
                                         exec: &mut __sfn::Exec,
+                                        __index: usize,
+                                        __item: &__sfn::Value,
                                     | -> ::core::result::Result<
                                         __sfn::Value,
                                         ::sfn_runtime::Error,
                                     > {
                                         ::core::result::Result::Ok(
                                             __sfn::obj([
-                                                (
-                                                    "position",
-                                                    __sfn::template_context_path(
-                                                        exec,
-                                                        input,
-                                                        &[
-                                                            __sfn::path::Step::Field("Map"),
-                                                            __sfn::path::Step::Field("Item"),
-                                                            __sfn::path::Step::Field("Index"),
-                                                        ],
-                                                        true,
-                                                        "$$.Map.Item.Index",
-                                                        "position.$",
-                                                    )?,
-                                                ),
+                                                ("position", __sfn::Value::from(__index)),
                                                 (
                                                     "record",
-                                                    __sfn::template_context_path(
+                                                    __sfn::template_item_path(
                                                         exec,
+                                                        __item,
                                                         input,
-                                                        &[
-                                                            __sfn::path::Step::Field("Map"),
-                                                            __sfn::path::Step::Field("Item"),
-                                                            __sfn::path::Step::Field("Value"),
-                                                        ],
+                                                        &[],
                                                         true,
                                                         "$$.Map.Item.Value",
                                                         "record.$",
@@ -378,64 +372,84 @@ pub mod pipeline {
                                 __sfn::parallel(exec, branches).await
                             };
                             let result = result?;
-                            let result = __sfn::obj([
-                                (
-                                    "totals",
-                                    __sfn::template_path(
-                                        exec,
-                                        &result,
-                                        &[__sfn::path::Step::Index(0i64)],
-                                        true,
-                                        "$[0]",
-                                        "totals.$",
-                                    )?,
-                                ),
-                                (
-                                    "fingerprint",
-                                    __sfn::template_path(
-                                        exec,
-                                        &result,
+                            let mut __source = result;
+                            __sfn::check_template_paths(
+                                exec,
+                                &__source,
+                                &[
+                                    (&[__sfn::path::Step::Index(0i64)], "$[0]", "totals.$"),
+                                    (
                                         &[
                                             __sfn::path::Step::Index(1i64),
                                             __sfn::path::Step::Field("sha256"),
                                         ],
-                                        true,
                                         "$[1].sha256",
                                         "fingerprint.$",
-                                    )?,
+                                    ),
+                                ],
+                            )?;
+                            let result = __sfn::obj([
+                                (
+                                    "totals",
+                                    __sfn::path::take(
+                                        &mut __source,
+                                        &[__sfn::path::Step::Index(0i64)],
+                                    ),
+                                ),
+                                (
+                                    "fingerprint",
+                                    __sfn::path::take(
+                                        &mut __source,
+                                        &[
+                                            __sfn::path::Step::Index(1i64),
+                                            __sfn::path::Step::Field("sha256"),
+                                        ],
+                                    ),
                                 ),
                             ]);
-                            let output = __sfn::merge_result(
-                                exec,
-                                data.clone(),
-                                &[__sfn::path::Step::Field("summary")],
-                                "$.summary",
-                                result,
-                            )?;
-                            ::core::result::Result::Ok(output)
+                            ::core::result::Result::Ok(result)
                         }
                             .await;
-                        match outcome {
-                            ::core::result::Result::Ok(output) => {
-                                data = output;
-                                exec.exit(&data);
-                                state = State::Publish;
+                        let failure = match outcome {
+                            ::core::result::Result::Ok(result) => {
+                                let merging = __sfn::merge_result_or_keep(
+                                    exec,
+                                    ::core::mem::take(&mut data),
+                                    &[__sfn::path::Step::Field("summary")],
+                                    "$.summary",
+                                    result,
+                                );
+                                match merging {
+                                    ::core::result::Result::Ok(merged) => {
+                                        data = merged;
+                                        exec.exit(&data);
+                                        state = State::Publish;
+                                        ::core::option::Option::None
+                                    }
+                                    ::core::result::Result::Err((error, raw)) => {
+                                        data = raw;
+                                        ::core::option::Option::Some(error)
+                                    }
+                                }
                             }
                             ::core::result::Result::Err(error) => {
-                                match __sfn::catch_index(&error, &[&["States.ALL"]]) {
-                                    ::core::option::Option::Some(0usize) => {
-                                        data = __sfn::merge_result(
-                                            exec,
-                                            data,
-                                            &[__sfn::path::Step::Field("error")],
-                                            "$.error",
-                                            error.to_output(),
-                                        )?;
-                                        exec.exit(&data);
-                                        state = State::SummaryFailed;
-                                    }
-                                    _ => return ::core::result::Result::Err(error),
+                                ::core::option::Option::Some(error)
+                            }
+                        };
+                        if let ::core::option::Option::Some(error) = failure {
+                            match __sfn::catch_index(&error, &[&["States.ALL"]]) {
+                                ::core::option::Option::Some(0usize) => {
+                                    data = __sfn::merge_result(
+                                        exec,
+                                        data,
+                                        &[__sfn::path::Step::Field("error")],
+                                        "$.error",
+                                        error.to_output(),
+                                    )?;
+                                    exec.exit(&data);
+                                    state = State::SummaryFailed;
                                 }
+                                _ => return ::core::result::Result::Err(error),
                             }
                         }
                     }
@@ -587,7 +601,7 @@ pub mod pipeline {
                     }
                     NormaliseRecordsItemState::Normalise => {
                         exec.enter("Normalise", __sfn::StateKind::Task, &data);
-                        let input = ::core::mem::take(&mut data);
+                        let input = &data;
                         let timeout = ::core::option::Option::None;
                         let heartbeat = ::core::option::Option::None;
                         let mut retry = __sfn::RetryState::<1usize>::new();
@@ -642,18 +656,25 @@ pub mod pipeline {
                     }
                     NormaliseRecordsItemState::Reject => {
                         exec.enter("Reject", __sfn::StateKind::Pass, &data);
-                        let input = &data;
+                        let mut __source = ::core::mem::take(&mut data);
+                        __sfn::check_template_paths(
+                            exec,
+                            &__source,
+                            &[
+                                (
+                                    &[__sfn::path::Step::Field("position")],
+                                    "$.position",
+                                    "position.$",
+                                ),
+                            ],
+                        )?;
                         let result = __sfn::obj([
                             (
                                 "position",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
+                                __sfn::path::take(
+                                    &mut __source,
                                     &[__sfn::path::Step::Field("position")],
-                                    true,
-                                    "$.position",
-                                    "position.$",
-                                )?,
+                                ),
                             ),
                             ("rejected", __sfn::Value::Bool(true)),
                         ]);

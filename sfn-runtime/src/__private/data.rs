@@ -48,6 +48,29 @@ pub fn read_context_path(
     }
 }
 
+/// [`merge_result`] for a state with a Catch: on failure, `raw` comes back
+/// with the error, for the catcher.
+pub fn merge_result_or_keep(
+    exec: &Exec,
+    raw: Value,
+    steps: &[Step],
+    text: &str,
+    result: Value,
+) -> Result<Value, (Error, Value)> {
+    path::set(raw, steps, result).map_err(|raw| (result_path_error(exec, text, &raw), raw))
+}
+
+fn result_path_error(exec: &Exec, text: &str, raw: &Value) -> Error {
+    Error::new(
+        names::RESULT_PATH_MATCH_FAILURE,
+        format!(
+            "An error occurred while executing the state '{}'. Unable to apply ResultPath '{text}' to input '{}'",
+            exec.state_name(),
+            path::compact(raw)
+        ),
+    )
+}
+
 /// Applies a ResultPath: writes `result` into `raw` at `steps`.
 pub fn merge_result(
     exec: &Exec,
@@ -56,16 +79,7 @@ pub fn merge_result(
     text: &str,
     result: Value,
 ) -> Result<Value, Error> {
-    path::set(raw, steps, result).map_err(|raw| {
-        Error::new(
-            names::RESULT_PATH_MATCH_FAILURE,
-            format!(
-                "An error occurred while executing the state '{}'. Unable to apply ResultPath '{text}' to input '{}'",
-                exec.state_name(),
-                path::compact(&raw)
-            ),
-        )
-    })
+    path::set(raw, steps, result).map_err(|raw| result_path_error(exec, text, &raw))
 }
 
 fn lookup<'v>(

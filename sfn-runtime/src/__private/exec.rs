@@ -3,14 +3,14 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
 use crate::events::{Event, History};
-use crate::execution::{Execution, RunOptions, Status};
+use crate::execution::{Execution, ExecutionError, ExecutionIds, RunOptions, Status};
 use crate::timestamp::format_service;
 use crate::{Error, names};
 
@@ -76,7 +76,15 @@ struct Ids {
 /// What every part of one execution shares: its identity, clock and events.
 #[derive(Debug)]
 struct Shared {
-    ids: Ids,
+    /// The workflow's own name.
+    machine: &'static str,
+    /// The identities the run options give.
+    given: ExecutionIds,
+    /// The identities, derived on first use (only the context object, the
+    /// history and `run_with`'s report need them).
+    ids: OnceLock<Ids>,
+    /// Whether anything reads state entry times (the context object or the history).
+    timed: bool,
     express: bool,
     input: Value,
     start_wall: DateTime<Utc>,
@@ -106,6 +114,43 @@ pub struct Exec {
     map_item: Option<(usize, Value)>,
 }
 
+impl Shared {
+    fn ids(&self) -> &Ids {
+        self.ids.get_or_init(|| {
+            let given = &self.given;
+            let region = given.region.as_deref().unwrap_or("local");
+            let account = given.account.as_deref().unwrap_or("000000000000");
+            let machine_name = given
+                .state_machine_name
+                .clone()
+                .unwrap_or_else(|| self.machine.to_owned());
+            // Unique, not secret: a v4 UUID from a fast generator.
+            let execution_name = given.execution_name.clone().unwrap_or_else(|| {
+                let bytes = fastrand::u128(..).to_le_bytes();
+                uuid::Builder::from_random_bytes(bytes)
+                    .into_uuid()
+                    .to_string()
+            });
+            Ids {
+                execution_id: given.execution_id.clone().unwrap_or_else(|| {
+                    format!(
+                        "arn:aws:states:{region}:{account}:execution:{machine_name}:{execution_name}"
+                    )
+                }),
+                state_machine_id: given.state_machine_id.clone().unwrap_or_else(|| {
+                    format!("arn:aws:states:{region}:{account}:stateMachine:{machine_name}")
+                }),
+                role_arn: given
+                    .role_arn
+                    .clone()
+                    .unwrap_or_else(|| format!("arn:aws:iam::{account}:role/{machine_name}-role")),
+                execution_name: execution_name.into(),
+                state_machine_name: machine_name,
+            }
+        })
+    }
+}
+
 impl Exec {
     /// Starts an execution of the workflow `machine` with `input`.
     ///
@@ -118,36 +163,13 @@ impl Exec {
         input: &Value,
         reads_context: bool,
     ) -> Exec {
-        let given = &options.ids;
-        let region = given.region.as_deref().unwrap_or("local");
-        let account = given.account.as_deref().unwrap_or("000000000000");
-        let machine_name = given
-            .state_machine_name
-            .clone()
-            .unwrap_or_else(|| machine.to_owned());
-        let execution_name = given
-            .execution_name
-            .clone()
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let ids = Ids {
-            execution_id: given.execution_id.clone().unwrap_or_else(|| {
-                format!(
-                    "arn:aws:states:{region}:{account}:execution:{machine_name}:{execution_name}"
-                )
-            }),
-            state_machine_id: given.state_machine_id.clone().unwrap_or_else(|| {
-                format!("arn:aws:states:{region}:{account}:stateMachine:{machine_name}")
-            }),
-            role_arn: given
-                .role_arn
-                .clone()
-                .unwrap_or_else(|| format!("arn:aws:iam::{account}:role/{machine_name}-role")),
-            execution_name: execution_name.into(),
-            state_machine_name: machine_name,
-        };
         let now = Utc::now();
+        let timed = reads_context || options.record_history;
         let shared = Shared {
-            ids,
+            machine,
+            given: options.ids.clone(),
+            ids: OnceLock::new(),
+            timed,
             express: options.express,
             input: if reads_context || options.record_history {
                 input.clone()
@@ -174,7 +196,7 @@ impl Exec {
         exec.event("ExecutionStarted", |exec| {
             let mut d = Map::new();
             d.insert("input".into(), exec.shared.input.clone());
-            d.insert("roleArn".into(), exec.shared.ids.role_arn.clone().into());
+            d.insert("roleArn".into(), exec.shared.ids().role_arn.clone().into());
             d
         });
         exec
@@ -251,7 +273,9 @@ impl Exec {
         self.state_kind = kind;
         self.retry_count = 0;
         self.task_token = None;
-        self.entered_at = self.now();
+        if self.shared.timed {
+            self.entered_at = self.now();
+        }
         // AWS links the first state of an execution to event 0, not to ExecutionStarted.
         let linked = std::mem::replace(&mut self.entered_any, true);
         self.event(kind.entered(), |_| {
@@ -297,17 +321,17 @@ impl Exec {
     }
 
     pub(crate) fn execution_name(&self) -> Arc<str> {
-        Arc::clone(&self.shared.ids.execution_name)
+        Arc::clone(&self.shared.ids().execution_name)
     }
 
     /// The state machine's ARN (`$$.StateMachine.Id`).
     pub fn state_machine_id(&self) -> &str {
-        &self.shared.ids.state_machine_id
+        &self.shared.ids().state_machine_id
     }
 
     /// The execution's ARN (`$$.Execution.Id`).
     pub fn execution_id(&self) -> &str {
-        &self.shared.ids.execution_id
+        &self.shared.ids().execution_id
     }
 
     /// Issues a new task token for the current attempt (callback tasks, activities).
@@ -356,7 +380,7 @@ impl Exec {
     /// that starts `$$.<only>` can read nothing else, so the rest is not built.
     pub fn context_part(&self, only: Option<&str>) -> Value {
         let wants = |name: &str| only.is_none_or(|o| o == name);
-        let ids = &self.shared.ids;
+        let ids = self.shared.ids();
         let mut context = Map::with_capacity(5);
         if wants("Execution") {
             let mut execution = Map::with_capacity(6);
@@ -402,6 +426,28 @@ impl Exec {
             context.insert("Map".into(), Value::Object(map));
         }
         Value::Object(context)
+    }
+
+    /// Ends an execution run by `run`: its output, or how it failed. Unlike
+    /// [`finish`](Exec::finish), it derives no identities and keeps no history.
+    pub fn finish_result(self, outcome: Outcome) -> Result<Value, ExecutionError> {
+        let status = match outcome {
+            Outcome::Succeeded(output) => return Ok(output),
+            Outcome::Failed(err) => {
+                return Err(ExecutionError {
+                    status: Status::Failed,
+                    error: (!err.name().is_empty()).then(|| err.name().to_owned()),
+                    cause: err.cause().map(str::to_owned),
+                });
+            }
+            Outcome::TimedOut => Status::TimedOut,
+            Outcome::Aborted => Status::Aborted,
+        };
+        Err(ExecutionError {
+            status,
+            error: (status == Status::TimedOut).then(|| names::TIMEOUT.to_owned()),
+            cause: None,
+        })
     }
 
     /// Ends the execution with the result of its run loop (or of [`drive`]).
@@ -452,7 +498,7 @@ impl Exec {
                     .map(|h| std::mem::take(&mut *h.lock().unwrap_or_else(PoisonError::into_inner)))
                     .unwrap_or_default(),
             },
-            execution_id: self.shared.ids.execution_id.clone(),
+            execution_id: self.shared.ids().execution_id.clone(),
         }
     }
 }

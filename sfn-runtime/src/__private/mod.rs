@@ -12,9 +12,9 @@ mod task;
 mod value;
 
 pub use data::{
-    fail_field, is_present, merge_result, positive_seconds, read_context_path, read_path,
-    read_path_ref, sleep, test, test_path, text, wait_seconds, wait_seconds_path,
-    wait_timestamp_path, wait_until,
+    fail_field, is_present, merge_result, merge_result_or_keep, positive_seconds,
+    read_context_path, read_path, read_path_ref, sleep, test, test_path, text, wait_seconds,
+    wait_seconds_path, wait_timestamp_path, wait_until,
 };
 pub use exec::{Exec, Outcome, StateKind, drive};
 pub use fanout::{
@@ -24,7 +24,9 @@ pub use fanout::{
 };
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
-pub use value::{arr, obj, template_context_path, template_item_path, template_path};
+pub use value::{
+    arr, check_template_paths, obj, template_context_path, template_item_path, template_path,
+};
 
 pub use crate::choice;
 pub use crate::timestamp::{self, Timestamp};

@@ -105,6 +105,27 @@ fn step_one<'v>(node: &'v Value, step: &Step) -> Option<&'v Value> {
     }
 }
 
+/// Moves the node at a definite path out of `root`, leaving `null`; a miss
+/// gives `null` (callers check the path first).
+pub fn take(root: &mut Value, steps: &[Step]) -> Value {
+    let mut node = root;
+    for step in steps {
+        let next = match (step, node) {
+            (Step::Field(name), Value::Object(map)) => map.get_mut(*name),
+            (Step::Index(i), Value::Array(items)) => {
+                let len = items.len();
+                resolve_index(*i, len).and_then(|i| items.get_mut(i))
+            }
+            _ => None,
+        };
+        match next {
+            Some(next) => node = next,
+            None => return Value::Null,
+        }
+    }
+    std::mem::take(node)
+}
+
 fn resolve_index(i: i64, len: usize) -> Option<usize> {
     if i >= 0 {
         usize::try_from(i).ok()
@@ -293,12 +314,19 @@ fn set_in(node: &mut Value, steps: &[Step], value: Value) -> bool {
     };
     let slot = match (step, node) {
         (Step::Field(name), Value::Object(map)) => {
-            if rest.is_empty() {
-                map.insert((*name).to_owned(), value);
-                return true;
+            // An existing member is replaced in place: no new key to allocate.
+            if !map.contains_key(*name) {
+                let fresh = if rest.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Object(Map::new())
+                };
+                map.insert((*name).to_owned(), fresh);
             }
-            map.entry(*name)
-                .or_insert_with(|| Value::Object(Map::new()))
+            match map.get_mut(*name) {
+                Some(slot) => slot,
+                None => return false,
+            }
         }
         (Step::Index(i), Value::Array(items)) => {
             let len = items.len();

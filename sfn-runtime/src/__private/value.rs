@@ -56,6 +56,25 @@ pub fn template_context_path(
     )
 }
 
+/// Checks, before a template moves values out of its input, that each of
+/// its paths (`steps`, text, field) is there: a miss is the same
+/// `States.Runtime` error as [`template_path`] gives, about the whole input.
+pub fn check_template_paths(
+    exec: &Exec,
+    input: &Value,
+    paths: &[(&[Step], &str, &str)],
+) -> Result<(), crate::Error> {
+    for (steps, text, field) in paths {
+        if path::get(input, steps).is_err() {
+            return Err(exec.runtime_error(format_args!(
+                "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
+                path::compact(input)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The value of a `"key.$": "$$.Map.Item.Value…"` member of a Map's
 /// ItemSelector: `steps` (those after `Value`) read from the current item.
 pub fn template_item_path(
