@@ -523,36 +523,52 @@ fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) ->
             Arg::Call(inner) => intrinsic_call(inner, source, field, item),
         }
     };
+    // A `&Value` expression of an argument: definite `$` paths are borrowed
+    // from the input, the rest are temporaries.
+    let by_ref = |a: &Arg| -> TokenStream {
+        match a {
+            Arg::Path(p) if p.root == Root::Input && p.is_definite() && !item => {
+                let steps = steps_tokens(&p.steps);
+                let text = &p.text;
+                quote! { #rt::template_ref(exec, #source, #steps, #text, #field)? }
+            }
+            other => {
+                let value = arg(other);
+                quote! { &#value }
+            }
+        }
+    };
+    let refs: Vec<TokenStream> = call.args.iter().map(by_ref).collect();
     let args: Vec<TokenStream> = call.args.iter().map(arg).collect();
     let f = quote! { #rt::intrinsic };
-    let outcome = match (call.func, args.as_slice()) {
-        (Func::Array, args) => return quote! { #rt::arr([#(#args),*]) },
-        (Func::Uuid, _) => return quote! { #f::uuid() },
-        (Func::Format, [template, values @ ..]) => {
-            quote! { #f::format(&#template, &[#(#values),*]) }
+    let outcome = match (call.func, args.as_slice(), refs.as_slice()) {
+        (Func::Array, args, _) => return quote! { #rt::arr([#(#args),*]) },
+        (Func::Uuid, ..) => return quote! { #f::uuid() },
+        (Func::Format, _, [template, values @ ..]) => {
+            quote! { #f::format_refs(#template, &[#(#values),*]) }
         }
-        (Func::StringToJson, [a]) => quote! { #f::string_to_json(&#a) },
-        (Func::JsonToString, [a]) => quote! { #f::json_to_string(&#a) },
-        (Func::ArrayPartition, [a, b]) => quote! { #f::array_partition(#a, &#b) },
-        (Func::ArrayContains, [a, b]) => quote! { #f::array_contains(&#a, &#b) },
-        (Func::ArrayRange, [a, b, c]) => quote! { #f::array_range(&#a, &#b, &#c) },
-        (Func::ArrayGetItem, [a, b]) => quote! { #f::array_get_item(#a, &#b) },
-        (Func::ArrayLength, [a]) => quote! { #f::array_length(&#a) },
-        (Func::ArrayUnique, [a]) => quote! { #f::array_unique(#a) },
-        (Func::Base64Encode, [a]) => quote! { #f::base64_encode(&#a) },
-        (Func::Base64Decode, [a]) => quote! { #f::base64_decode(&#a) },
-        (Func::Hash, [a, b]) => quote! { #f::hash(&#a, &#b) },
-        (Func::JsonMerge, [a, b, c]) => quote! { #f::json_merge(#a, #b, &#c) },
-        (Func::MathRandom, [a, b]) => {
-            quote! { #f::math_random(&#a, &#b, ::core::option::Option::None) }
+        (Func::StringToJson, _, [a]) => quote! { #f::string_to_json(#a) },
+        (Func::JsonToString, _, [a]) => quote! { #f::json_to_string(#a) },
+        (Func::ArrayPartition, [a, _], [_, b]) => quote! { #f::array_partition(#a, #b) },
+        (Func::ArrayContains, _, [a, b]) => quote! { #f::array_contains(#a, #b) },
+        (Func::ArrayRange, _, [a, b, c]) => quote! { #f::array_range(#a, #b, #c) },
+        (Func::ArrayGetItem, [a, _], [_, b]) => quote! { #f::array_get_item(#a, #b) },
+        (Func::ArrayLength, _, [a]) => quote! { #f::array_length(#a) },
+        (Func::ArrayUnique, [a], _) => quote! { #f::array_unique(#a) },
+        (Func::Base64Encode, _, [a]) => quote! { #f::base64_encode(#a) },
+        (Func::Base64Decode, _, [a]) => quote! { #f::base64_decode(#a) },
+        (Func::Hash, _, [a, b]) => quote! { #f::hash(#a, #b) },
+        (Func::JsonMerge, [a, b, _], [_, _, c]) => quote! { #f::json_merge(#a, #b, #c) },
+        (Func::MathRandom, _, [a, b]) => {
+            quote! { #f::math_random(#a, #b, ::core::option::Option::None) }
         }
-        (Func::MathRandom, [a, b, c]) => {
-            quote! { #f::math_random(&#a, &#b, ::core::option::Option::Some(&#c)) }
+        (Func::MathRandom, _, [a, b, c]) => {
+            quote! { #f::math_random(#a, #b, ::core::option::Option::Some(#c)) }
         }
-        (Func::MathAdd, [a, b]) => quote! { #f::math_add(&#a, &#b) },
-        (Func::StringSplit, [a, b]) => quote! { #f::string_split(&#a, &#b) },
+        (Func::MathAdd, _, [a, b]) => quote! { #f::math_add(#a, #b) },
+        (Func::StringSplit, _, [a, b]) => quote! { #f::string_split(#a, #b) },
         // Validation checked every arity above.
-        (func, _) => unreachable!(
+        (func, ..) => unreachable!(
             "{} with {} arguments passed validation",
             func.name(),
             args.len()
@@ -735,6 +751,18 @@ fn output_path(io: &Io, value: TokenStream) -> TokenStream {
     match &io.output_path {
         PathField::Default => value,
         PathField::Null => quote! { __sfn::obj([]) },
+        // `$` selects everything: nothing to do.
+        PathField::Path(p) if p.root == Root::Input && p.steps.is_empty() => value,
+        // The value is not needed after OutputPath: move the node out of it.
+        PathField::Path(p) if p.root == Root::Input && p.is_definite() => {
+            let steps = steps_tokens(&p.steps);
+            let text = &p.text;
+            quote! {{
+                let mut __selected = #value;
+                __sfn::read_path_ref(exec, &__selected, #steps, #text)?;
+                __sfn::path::take(&mut __selected, #steps)
+            }}
+        }
         PathField::Path(p) => {
             let read = read_path(p, &quote! { &__selected });
             quote! {{

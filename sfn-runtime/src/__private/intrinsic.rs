@@ -300,6 +300,12 @@ fn format_value(value: &Value, out: &mut String) {
 /// Strings are inserted without quotes, numbers as JSON text, `null` as
 /// `null`, arrays and objects Java-style (`[1, a]`, `{Arg1=1, Arg2=[]}`).
 pub fn format(template: &Value, args: &[Value]) -> Outcome {
+    let args: Vec<&Value> = args.iter().collect();
+    format_refs(template, &args)
+}
+
+/// [`format`] with borrowed arguments, as generated code passes them.
+pub fn format_refs(template: &Value, args: &[&Value]) -> Outcome {
     let template = string_arg("Format", "the template", template)?;
     let segments = parse_template(template);
     let holes = segments
@@ -325,7 +331,7 @@ pub fn format(template: &Value, args: &[Value]) -> Outcome {
             Segment::Text(text) => out.push_str(text),
             Segment::Placeholder => {
                 if let Some(arg) = args.next() {
-                    format_value(arg, &mut out);
+                    format_value(*arg, &mut out);
                 }
             }
         }

@@ -26,6 +26,7 @@ pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
 pub use value::{
     arr, check_template_paths, obj, template_context_path, template_item_path, template_path,
+    template_ref,
 };
 
 pub use crate::choice;

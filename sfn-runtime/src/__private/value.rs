@@ -36,6 +36,23 @@ pub fn template_path(
     template_value(exec, input, input, steps, definite, text, field)
 }
 
+/// A definite `$…` path of a template (an intrinsic function's argument),
+/// borrowed: the same `States.Runtime` error as [`template_path`] on a miss.
+pub fn template_ref<'v>(
+    exec: &Exec,
+    input: &'v Value,
+    steps: &[Step],
+    text: &str,
+    field: &str,
+) -> Result<&'v Value, crate::Error> {
+    path::get(input, steps).map_err(|_| {
+        exec.runtime_error(format_args!(
+            "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
+            path::compact(input)
+        ))
+    })
+}
+
 /// The value of a `"key.$": "$$…"` template member, read from the context object.
 pub fn template_context_path(
     exec: &Exec,
