@@ -669,8 +669,9 @@ impl Parser<'_> {
             );
             return None;
         };
-        for (i, m) in members.iter().enumerate() {
-            if members[..i].iter().any(|prev| prev.key == m.key) {
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        for m in members {
+            if !seen.insert(m.key.as_str()) {
                 self.push(
                     Diagnostic::new(
                         Code::DuplicateKey,
@@ -1087,8 +1088,9 @@ impl Parser<'_> {
             );
         }
         let mut states = Vec::with_capacity(members.len());
-        for (i, m) in members.iter().enumerate() {
-            if members[..i].iter().any(|prev| prev.key == m.key) {
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        for m in members {
+            if !seen.insert(m.key.as_str()) {
                 self.push(
                     Diagnostic::new(
                         Code::DuplicateStateName,

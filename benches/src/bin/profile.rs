@@ -1,0 +1,29 @@
+//! Runs one workload in a loop, for a profiler: `profile chain 200000`.
+
+use sfn_benches::compiled::{self, Echo};
+use sfn_benches::{handwritten, inputs, runtime};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let which = args.next().unwrap_or_else(|| "chain".to_owned());
+    let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(100_000);
+    let rt = runtime();
+    let chain = compiled::chain::Workflow::new(());
+    let tasks = compiled::tasks::Workflow::new(Echo);
+    let map = compiled::map::Workflow::new(());
+    let parallel = compiled::parallel::Workflow::new(());
+    let intrinsics = compiled::intrinsics::Workflow::new(());
+    let map_input = inputs::map(10_000);
+    for _ in 0..n {
+        let out = match which.as_str() {
+            "chain" => rt.block_on(chain.run(inputs::chain())),
+            "chain-hand" => Ok(handwritten::chain(inputs::chain()).unwrap()),
+            "tasks" => rt.block_on(tasks.run(inputs::tasks())),
+            "map" => rt.block_on(map.run(map_input.clone())),
+            "parallel" => rt.block_on(parallel.run(inputs::parallel())),
+            "intrinsics" => rt.block_on(intrinsics.run(inputs::intrinsics())),
+            other => panic!("unknown workload {other}"),
+        };
+        std::hint::black_box(out.ok());
+    }
+}
