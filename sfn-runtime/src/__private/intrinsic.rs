@@ -331,7 +331,7 @@ pub fn format_refs(template: &Value, args: &[&Value]) -> Outcome {
             Segment::Text(text) => out.push_str(text),
             Segment::Placeholder => {
                 if let Some(arg) = args.next() {
-                    format_value(*arg, &mut out);
+                    format_value(arg, &mut out);
                 }
             }
         }
