@@ -181,6 +181,10 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     let top = &m.blocks[0];
     let top_body = emit_run_loop(m, top);
     let top_allow = loop_allow(top);
+    let state_fns = m
+        .blocks
+        .iter()
+        .flat_map(|b| b.states.iter().map(move |s| emit_state(m, b, s)));
     let file_doc = format!(" Runs the workflow `{}`.", m.file);
     quote! {
         #[doc = #file_doc]
@@ -236,6 +240,8 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
             }
 
             #(#nested)*
+
+            #(#state_fns)*
         }
     }
 }
@@ -267,25 +273,37 @@ fn loop_allow(b: &Block<'_>) -> Option<TokenStream> {
 /// The body of a block's run loop: its state and data, and one arm per state.
 fn emit_run_loop(m: &Machine<'_>, b: &Block<'_>) -> TokenStream {
     let ty = ident(&b.enum_name);
-    let arms = b.states.iter().map(|s| emit_state(m, b, s));
-    // A block whose states never change the data (only trivial Pass states
-    // and Fail states, say) must not declare `data` mutable.
-    let data_binding = if b.states.iter().any(|s| mutates_data(s.body)) {
-        quote! { let mut data = input; }
+    let _ = m;
+    let arms = b.states.iter().map(|s| emit_arm(b, s));
+    let (state_binding, data_binding, next) = if transitions(b) {
+        (
+            quote! { let mut state = #ty::START; },
+            quote! { let mut data = input; },
+            quote! {
+                __sfn::Step::Next(next, output) => {
+                    state = next;
+                    data = output;
+                }
+            },
+        )
     } else {
-        quote! { let data = input; }
-    };
-    let state_binding = if transitions(b) {
-        quote! { let mut state = #ty::START; }
-    } else {
-        quote! { let state = #ty::START; }
+        // No state transitions to another: the first step ends the block.
+        (
+            quote! { let state = #ty::START; },
+            quote! { let data = input; },
+            quote! { __sfn::Step::Next(_, output) => return ::core::result::Result::Ok(output), },
+        )
     };
     quote! {
         #state_binding
         #data_binding
         loop {
-            match state {
+            let step = match state {
                 #(#arms)*
+            };
+            match step {
+                #next
+                __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
             }
         }
     }
@@ -786,21 +804,43 @@ fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> Toke
     }
 }
 
-/// The statement that moves on after a state: to `Next`, or out of the run loop.
+/// The value a state function returns to move on: to `Next`, or out of its block.
 fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
     match t {
         Transition::Next(target) => {
             let ty = ident(&b.enum_name);
             let v = ident(&b.states[b.target(target)].variant);
-            quote! { state = #ty::#v; }
+            quote! { ::core::result::Result::Ok(__sfn::Step::Next(#ty::#v, data)) }
         }
-        Transition::End => quote! { return ::core::result::Result::Ok(data); },
+        Transition::End => quote! { ::core::result::Result::Ok(__sfn::Step::End(data)) },
     }
 }
 
-fn emit_state(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
+/// Whether a state's code awaits (Task, Wait, Parallel, Map), so that its
+/// function is `async`.
+fn awaits(body: &Body) -> bool {
+    matches!(
+        body,
+        Body::Task(_) | Body::Wait(_) | Body::Parallel(_) | Body::Map(_)
+    )
+}
+
+/// The run loop's arm for a state: a call of the state's function.
+fn emit_arm(b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
     let ty = ident(&b.enum_name);
     let v = ident(&s.variant);
+    let f = ident(&s.fn_name);
+    if awaits(s.body) {
+        quote! { #ty::#v => self.#f(exec, data).await?, }
+    } else {
+        quote! { #ty::#v => self.#f(exec, data)?, }
+    }
+}
+
+/// A state's function: it runs the state on `data` and says where to go next.
+fn emit_state(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
+    let ty = ident(&b.enum_name);
+    let f = ident(&s.fn_name);
     let name = s.name;
     let kind = format_ident!("{}", kind_name(s.body));
     let enter = quote! { exec.enter(#name, __sfn::StateKind::#kind, &data); };
@@ -814,8 +854,29 @@ fn emit_state(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
         Body::Parallel(p) => emit_parallel(m, b, s, p),
         Body::Map(map) => emit_map(m, b, s, map),
     };
+    let mut doc = format!(
+        " \"{}\": {} state, `{}:{}`.",
+        doc_text(s.name),
+        kind_name(s.body),
+        b.file,
+        s.line
+    );
+    if let Some(comment) = s.comment {
+        doc.push_str(&format!(" {}", doc_text(comment)));
+    }
+    let data = if mutates_data(s.body) {
+        quote! { mut data }
+    } else {
+        quote! { data }
+    };
+    let asyncness = awaits(s.body).then(|| quote! { async });
     quote! {
-        #ty::#v => {
+        #[doc = #doc]
+        #asyncness fn #f(
+            &self,
+            exec: &mut __sfn::Exec,
+            #data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<#ty>, ::sfn_runtime::Error> {
             #enter
             #body
         }
@@ -1123,9 +1184,6 @@ fn emit_work(
         }
     };
     let out = output_path(tail.io, quote! { merged });
-    // After `return`, nothing: the arm already diverges.
-    let no_failure = matches!(tail.transition, Transition::Next(_))
-        .then(|| quote! { ::core::option::Option::None });
     quote! {
         let outcome: ::core::result::Result<#rt::Value, ::sfn_runtime::Error> = async {
             #attempts
@@ -1134,29 +1192,23 @@ fn emit_work(
             ::core::result::Result::Ok(result)
         }
         .await;
-        let failure = match outcome {
+        let (error, __raw) = match outcome {
             ::core::result::Result::Ok(result) => {
                 let merging = #merge;
                 match merging {
                     ::core::result::Result::Ok(merged) => {
                         data = #out;
                         exec.exit(&data);
-                        #next
-                        #no_failure
+                        return #next;
                     }
-                    ::core::result::Result::Err((error, raw)) => {
-                        data = raw;
-                        ::core::option::Option::Some(error)
-                    }
+                    ::core::result::Result::Err(failed) => failed,
                 }
             }
-            ::core::result::Result::Err(error) => ::core::option::Option::Some(error),
+            ::core::result::Result::Err(error) => (error, data),
         };
-        if let ::core::option::Option::Some(error) = failure {
-            match #rt::catch_index(&error, &[#(#lists),*]) {
-                #(#handlers)*
-                _ => return ::core::result::Result::Err(error),
-            }
+        match #rt::catch_index(&error, &[#(#lists),*]) {
+            #(#handlers)*
+            _ => ::core::result::Result::Err(error),
         }
     }
 }
@@ -1166,14 +1218,14 @@ fn emit_catcher(b: &Block<'_>, index: usize, c: &Catcher) -> TokenStream {
     let target = ident(&b.states[b.target(&c.next)].variant);
     let merged = result_path(
         &c.result_path,
-        quote! { data },
+        quote! { __raw },
         quote! { error.to_output() },
     );
     quote! {
         ::core::option::Option::Some(#index) => {
-            data = #merged;
+            let data = #merged;
             exec.exit(&data);
-            state = #ty::#target;
+            ::core::result::Result::Ok(__sfn::Step::Next(#ty::#target, data))
         }
     }
 }
@@ -1607,7 +1659,7 @@ fn emit_choice(b: &Block<'_>, c: &crate::ast::Choice) -> TokenStream {
         };
         data = #out;
         exec.exit(&data);
-        state = next;
+        ::core::result::Result::Ok(__sfn::Step::Next(next, data))
     }
 }
 
@@ -1648,7 +1700,7 @@ fn emit_succeed(io: &Io) -> TokenStream {
         #input
         data = #out;
         exec.exit(&data);
-        return ::core::result::Result::Ok(data);
+        ::core::result::Result::Ok(__sfn::Step::End(data))
     }
 }
 
@@ -1678,7 +1730,7 @@ fn emit_fail(f: &Fail) -> TokenStream {
     quote! {
         let error = #error;
         let cause = #cause;
-        return ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause));
+        ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause))
     }
 }
 

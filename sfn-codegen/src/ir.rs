@@ -56,6 +56,8 @@ pub struct StateIr<'d> {
     pub name: &'d str,
     /// The enum variant.
     pub variant: String,
+    /// The generated method that runs the state.
+    pub fn_name: String,
     /// 1-based line of the name.
     pub line: usize,
     /// What it does.
@@ -158,6 +160,9 @@ impl<'d> Lowerer<'d, '_> {
             let Some(body) = &state.body else { continue };
             let line = self.file.line_col(state.name_span.start).0;
             let variant = variants.unique(ident::upper_camel(&state.name), "");
+            let fn_name = self
+                .fn_names
+                .unique(format!("state_{}", ident::snake(&state.name)), "_");
             let use_by = || (state.name.clone(), line);
             let method = match body {
                 Body::Task(task) => {
@@ -237,6 +242,7 @@ impl<'d> Lowerer<'d, '_> {
             states.push(StateIr {
                 name: &state.name,
                 variant,
+                fn_name,
                 line,
                 body,
                 comment: state.comment.as_deref(),

@@ -127,114 +127,16 @@ pub mod distributed {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let state = State::START;
-            let mut data = input;
+            let data = input;
             loop {
-                match state {
-                    State::ProcessOrders => {
-                        exec.enter("Process orders", __sfn::StateKind::Map, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let result = {
-                            let spec = __sfn::MapSpec {
-                                state: "Process orders",
-                                max_concurrency: 0,
-                                tolerated_count: ::core::option::Option::None,
-                                tolerated_percentage: ::core::option::Option::None,
-                            };
-                            let items = {
-                                let items = __sfn::read_items(
-                                        exec,
-                                        "Process orders",
-                                        "arn:aws:states:::s3:getObject",
-                                        &__sfn::distributed::ReaderConfig {
-                                            resource: __sfn::distributed::ReaderResource::GetObject,
-                                            input_type: ::core::option::Option::Some(
-                                                __sfn::distributed::InputType::Csv,
-                                            ),
-                                            csv_headers: ::core::option::Option::Some(
-                                                __sfn::distributed::CsvHeaders::FirstRow,
-                                            ),
-                                            csv_delimiter: b',',
-                                            items_pointer: ::core::option::Option::None,
-                                            load_and_flatten: false,
-                                        },
-                                        ::core::option::Option::Some(5u64),
-                                        __sfn::obj([
-                                            ("Bucket", __sfn::Value::from("orders")),
-                                            (
-                                                "Key",
-                                                __sfn::template_path(
-                                                    exec,
-                                                    &input,
-                                                    &[__sfn::path::Step::Field("key")],
-                                                    true,
-                                                    "$.key",
-                                                    "Key.$",
-                                                )?,
-                                            ),
-                                        ]),
-                                        |input, ctx| self.handlers.s3_get_object(input, ctx),
-                                    )
-                                    .await?;
-                                __sfn::batch(
-                                    exec,
-                                    items,
-                                    |_: &mut __sfn::Exec, _: usize, item: __sfn::Value| ::core::result::Result::Ok(
-                                        item,
-                                    ),
-                                    ::core::option::Option::Some(2u64),
-                                    ::core::option::Option::None,
-                                    ::core::option::Option::Some(
-                                        __sfn::obj([
-                                            (
-                                                "region",
-                                                __sfn::template_path(
-                                                    exec,
-                                                    &input,
-                                                    &[__sfn::path::Step::Field("region")],
-                                                    true,
-                                                    "$.region",
-                                                    "region.$",
-                                                )?,
-                                            ),
-                                        ]),
-                                    ),
-                                )?
-                            };
-                            let run = __sfn::map_recorded(
-                                    exec,
-                                    spec,
-                                    ::core::option::Option::Some("Orders"),
-                                    items,
-                                    |_: &mut __sfn::Exec, _: usize, item: __sfn::Value| ::core::result::Result::Ok(
-                                        item,
-                                    ),
-                                    |exec, input| self.run_process_orders_item(exec, input),
-                                )
-                                .await?;
-                            let parameters = ::core::option::Option::Some(
-                                __sfn::obj([
-                                    ("Bucket", __sfn::Value::from("results")),
-                                    ("Prefix", __sfn::Value::from("runs")),
-                                ]),
-                            );
-                            __sfn::write_results(
-                                    exec,
-                                    "Process orders",
-                                    &__sfn::distributed::WriterConfig {
-                                        output_type: ::core::option::Option::None,
-                                        transformation: ::core::option::Option::None,
-                                    },
-                                    parameters,
-                                    run,
-                                    |input, ctx| self.handlers.s3_put_object(input, ctx),
-                                )
-                                .await
-                        };
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                let step = match state {
+                    State::ProcessOrders => self.state_process_orders(exec, data).await?,
+                };
+                match step {
+                    __sfn::Step::Next(_, output) => {
+                        return ::core::result::Result::Ok(output);
                     }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
@@ -247,65 +149,191 @@ pub mod distributed {
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
             let state = ProcessOrdersItemState::START;
-            let mut data = input;
+            let data = input;
             loop {
-                match state {
+                let step = match state {
                     ProcessOrdersItemState::SummariseBatch => {
-                        exec.enter("Summarise batch", __sfn::StateKind::Pass, &data);
-                        let input = &data;
-                        let result = __sfn::obj([
-                            (
-                                "region",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
-                                    &[
-                                        __sfn::path::Step::Field("BatchInput"),
-                                        __sfn::path::Step::Field("region"),
-                                    ],
-                                    true,
-                                    "$.BatchInput.region",
-                                    "region.$",
-                                )?,
-                            ),
-                            (
-                                "count",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::array_length(
-                                            &__sfn::template_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("Items")],
-                                                true,
-                                                "$.Items",
-                                                "count.$",
-                                            )?,
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "first",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
-                                    &[
-                                        __sfn::path::Step::Field("Items"),
-                                        __sfn::path::Step::Index(0i64),
-                                        __sfn::path::Step::Field("id"),
-                                    ],
-                                    true,
-                                    "$.Items[0].id",
-                                    "first.$",
-                                )?,
-                            ),
-                        ]);
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                        self.state_summarise_batch(exec, data)?
                     }
+                };
+                match step {
+                    __sfn::Step::Next(_, output) => {
+                        return ::core::result::Result::Ok(output);
+                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
+        }
+        /// "Process orders": Map state, `examples/tests/workflows/distributed.asl.json:5`.
+        async fn state_process_orders(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Process orders", __sfn::StateKind::Map, &data);
+            let input = ::core::mem::take(&mut data);
+            let result = {
+                let spec = __sfn::MapSpec {
+                    state: "Process orders",
+                    max_concurrency: 0,
+                    tolerated_count: ::core::option::Option::None,
+                    tolerated_percentage: ::core::option::Option::None,
+                };
+                let items = {
+                    let items = __sfn::read_items(
+                            exec,
+                            "Process orders",
+                            "arn:aws:states:::s3:getObject",
+                            &__sfn::distributed::ReaderConfig {
+                                resource: __sfn::distributed::ReaderResource::GetObject,
+                                input_type: ::core::option::Option::Some(
+                                    __sfn::distributed::InputType::Csv,
+                                ),
+                                csv_headers: ::core::option::Option::Some(
+                                    __sfn::distributed::CsvHeaders::FirstRow,
+                                ),
+                                csv_delimiter: b',',
+                                items_pointer: ::core::option::Option::None,
+                                load_and_flatten: false,
+                            },
+                            ::core::option::Option::Some(5u64),
+                            __sfn::obj([
+                                ("Bucket", __sfn::Value::from("orders")),
+                                (
+                                    "Key",
+                                    __sfn::template_path(
+                                        exec,
+                                        &input,
+                                        &[__sfn::path::Step::Field("key")],
+                                        true,
+                                        "$.key",
+                                        "Key.$",
+                                    )?,
+                                ),
+                            ]),
+                            |input, ctx| self.handlers.s3_get_object(input, ctx),
+                        )
+                        .await?;
+                    __sfn::batch(
+                        exec,
+                        items,
+                        |_: &mut __sfn::Exec, _: usize, item: __sfn::Value| ::core::result::Result::Ok(
+                            item,
+                        ),
+                        ::core::option::Option::Some(2u64),
+                        ::core::option::Option::None,
+                        ::core::option::Option::Some(
+                            __sfn::obj([
+                                (
+                                    "region",
+                                    __sfn::template_path(
+                                        exec,
+                                        &input,
+                                        &[__sfn::path::Step::Field("region")],
+                                        true,
+                                        "$.region",
+                                        "region.$",
+                                    )?,
+                                ),
+                            ]),
+                        ),
+                    )?
+                };
+                let run = __sfn::map_recorded(
+                        exec,
+                        spec,
+                        ::core::option::Option::Some("Orders"),
+                        items,
+                        |_: &mut __sfn::Exec, _: usize, item: __sfn::Value| ::core::result::Result::Ok(
+                            item,
+                        ),
+                        |exec, input| self.run_process_orders_item(exec, input),
+                    )
+                    .await?;
+                let parameters = ::core::option::Option::Some(
+                    __sfn::obj([
+                        ("Bucket", __sfn::Value::from("results")),
+                        ("Prefix", __sfn::Value::from("runs")),
+                    ]),
+                );
+                __sfn::write_results(
+                        exec,
+                        "Process orders",
+                        &__sfn::distributed::WriterConfig {
+                            output_type: ::core::option::Option::None,
+                            transformation: ::core::option::Option::None,
+                        },
+                        parameters,
+                        run,
+                        |input, ctx| self.handlers.s3_put_object(input, ctx),
+                    )
+                    .await
+            };
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Summarise batch": Pass state, `examples/tests/workflows/distributed.asl.json:17`.
+        fn state_summarise_batch(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<ProcessOrdersItemState>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Summarise batch", __sfn::StateKind::Pass, &data);
+            let input = &data;
+            let result = __sfn::obj([
+                (
+                    "region",
+                    __sfn::template_path(
+                        exec,
+                        input,
+                        &[
+                            __sfn::path::Step::Field("BatchInput"),
+                            __sfn::path::Step::Field("region"),
+                        ],
+                        true,
+                        "$.BatchInput.region",
+                        "region.$",
+                    )?,
+                ),
+                (
+                    "count",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::array_length(
+                                __sfn::template_ref(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("Items")],
+                                    "$.Items",
+                                    "count.$",
+                                )?,
+                            ),
+                        )?,
+                ),
+                (
+                    "first",
+                    __sfn::template_path(
+                        exec,
+                        input,
+                        &[
+                            __sfn::path::Step::Field("Items"),
+                            __sfn::path::Step::Index(0i64),
+                            __sfn::path::Step::Field("id"),
+                        ],
+                        true,
+                        "$.Items[0].id",
+                        "first.$",
+                    )?,
+                ),
+            ]);
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
         }
     }
 }

@@ -111,57 +111,76 @@ pub mod hello {
             let mut state = State::START;
             let mut data = input;
             loop {
-                match state {
-                    State::ProcessData => {
-                        exec.enter("ProcessData", __sfn::StateKind::Task, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "ProcessData",
-                                    resource: "arn:aws:lambda:us-east-1:123456789012:function:ProcessDataFunction",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                input,
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.process_data_function(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        state = State::SaveResults;
+                let step = match state {
+                    State::ProcessData => self.state_process_data(exec, data).await?,
+                    State::SaveResults => self.state_save_results(exec, data).await?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
+                        state = next;
+                        data = output;
                     }
-                    State::SaveResults => {
-                        exec.enter("SaveResults", __sfn::StateKind::Task, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "SaveResults",
-                                    resource: "arn:aws:lambda:us-east-1:123456789012:function:SaveResultsFunction",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                input,
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.save_results_function(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
-                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
+        }
+        /// "ProcessData": Task state, `examples/workflows/hello.asl.json:5`.
+        async fn state_process_data(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("ProcessData", __sfn::StateKind::Task, &data);
+            let input = ::core::mem::take(&mut data);
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "ProcessData",
+                        resource: "arn:aws:lambda:us-east-1:123456789012:function:ProcessDataFunction",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    input,
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.process_data_function(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::SaveResults, data))
+        }
+        /// "SaveResults": Task state, `examples/workflows/hello.asl.json:10`.
+        async fn state_save_results(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("SaveResults", __sfn::StateKind::Task, &data);
+            let input = ::core::mem::take(&mut data);
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "SaveResults",
+                        resource: "arn:aws:lambda:us-east-1:123456789012:function:SaveResultsFunction",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    input,
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.save_results_function(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
         }
     }
 }

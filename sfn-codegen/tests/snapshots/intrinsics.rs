@@ -103,291 +103,319 @@ pub mod intrinsics {
             let mut state = State::START;
             let mut data = input;
             loop {
-                match state {
-                    State::Build => {
-                        exec.enter("Build", __sfn::StateKind::Pass, &data);
-                        let input = &data;
-                        let result = __sfn::obj([
-                            (
-                                "greeting",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::format(
-                                            &__sfn::Value::from("Welcome to {} {}\\'s playlist."),
-                                            &[
-                                                __sfn::template_path(
-                                                    exec,
-                                                    input,
-                                                    &[__sfn::path::Step::Field("firstName")],
-                                                    true,
-                                                    "$.firstName",
-                                                    "greeting.$",
-                                                )?,
-                                                __sfn::template_path(
-                                                    exec,
-                                                    input,
-                                                    &[__sfn::path::Step::Field("lastName")],
-                                                    true,
-                                                    "$.lastName",
-                                                    "greeting.$",
-                                                )?,
-                                            ],
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "ids",
-                                __sfn::arr([
-                                    __sfn::template_path(
-                                        exec,
-                                        input,
-                                        &[__sfn::path::Step::Field("id")],
-                                        true,
-                                        "$.id",
-                                        "ids.$",
-                                    )?,
-                                    __sfn::template_context_path(
-                                        exec,
-                                        input,
-                                        &[
-                                            __sfn::path::Step::Field("Execution"),
-                                            __sfn::path::Step::Field("Name"),
-                                        ],
-                                        true,
-                                        "$$.Execution.Name",
-                                        "ids.$",
-                                    )?,
-                                    __sfn::Value::Null,
-                                ]),
-                            ),
-                            (
-                                "count",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::array_length(
-                                            &__sfn::template_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("items")],
-                                                true,
-                                                "$.items",
-                                                "count.$",
-                                            )?,
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "parsed",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::string_to_json(
-                                            &__sfn::template_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("payloadString")],
-                                                true,
-                                                "$.payloadString",
-                                                "parsed.$",
-                                            )?,
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "region",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::array_get_item(
-                                            exec
-                                                .intrinsic(
-                                                    __sfn::intrinsic::string_split(
-                                                        &__sfn::template_context_path(
-                                                            exec,
-                                                            input,
-                                                            &[
-                                                                __sfn::path::Step::Field("Execution"),
-                                                                __sfn::path::Step::Field("Id"),
-                                                            ],
-                                                            true,
-                                                            "$$.Execution.Id",
-                                                            "region.$",
-                                                        )?,
-                                                        &__sfn::Value::from(":"),
-                                                    ),
-                                                )?,
-                                            &__sfn::Value::from(3u64),
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "chunks",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::array_partition(
-                                            __sfn::template_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("items")],
-                                                true,
-                                                "$.items",
-                                                "chunks.$",
-                                            )?,
-                                            &__sfn::Value::from(2u64),
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "sum",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::math_add(
-                                            &__sfn::Value::from(1.49f64),
-                                            &__sfn::Value::from(1.5f64),
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "hash",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::hash(
-                                            &__sfn::Value::from("input data"),
-                                            &__sfn::Value::from("SHA-256"),
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "encoded",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::base64_encode(
-                                            &__sfn::Value::from("Data to encode"),
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "merged",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::json_merge(
-                                            __sfn::template_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("a")],
-                                                true,
-                                                "$.a",
-                                                "merged.$",
-                                            )?,
-                                            __sfn::template_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("b")],
-                                                true,
-                                                "$.b",
-                                                "merged.$",
-                                            )?,
-                                            &__sfn::Value::Bool(false),
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "range",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::array_range(
-                                            &__sfn::Value::from(1u64),
-                                            &__sfn::Value::from(9u64),
-                                            &__sfn::Value::from(2u64),
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "unique",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::array_unique(
-                                            __sfn::arr([
-                                                __sfn::Value::from(1u64),
-                                                __sfn::Value::from(2u64),
-                                                __sfn::Value::from(3u64),
-                                                __sfn::Value::from(3u64),
-                                                __sfn::Value::from(3u64),
-                                                __sfn::Value::from(4u64),
-                                            ]),
-                                        ),
-                                    )?,
-                            ),
-                        ]);
-                        data = __sfn::merge_result(
-                            exec,
-                            data,
-                            &[__sfn::path::Step::Field("built")],
-                            "$.built",
-                            result,
-                        )?;
-                        exec.exit(&data);
-                        state = State::Probe;
-                    }
-                    State::Probe => {
-                        exec.enter("Probe?", __sfn::StateKind::Choice, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let next = 'choice: {
-                            if __sfn::is_present(
-                                exec,
-                                &input,
-                                false,
-                                &[__sfn::path::Step::Field("probe")],
-                            ) {
-                                break 'choice State::OutOfRange;
-                            }
-                            State::Done
-                        };
-                        data = input;
-                        exec.exit(&data);
+                let step = match state {
+                    State::Build => self.state_build(exec, data)?,
+                    State::Probe => self.state_probe(exec, data)?,
+                    State::OutOfRange => self.state_out_of_range(exec, data)?,
+                    State::Done => self.state_done(exec, data)?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
                         state = next;
+                        data = output;
                     }
-                    State::OutOfRange => {
-                        exec.enter("Out of range", __sfn::StateKind::Pass, &data);
-                        let input = &data;
-                        let result = __sfn::obj([
-                            (
-                                "item",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::array_get_item(
-                                            __sfn::template_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("items")],
-                                                true,
-                                                "$.items",
-                                                "item.$",
-                                            )?,
-                                            &__sfn::Value::from(99u64),
-                                        ),
-                                    )?,
-                            ),
-                        ]);
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
-                    }
-                    State::Done => {
-                        exec.enter("Done", __sfn::StateKind::Succeed, &data);
-                        let input = ::core::mem::take(&mut data);
-                        data = {
-                            let __selected = input;
-                            __sfn::read_path(
-                                exec,
-                                &__selected,
-                                &[__sfn::path::Step::Field("built")],
-                                "$.built",
-                            )?
-                        };
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
-                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
+        }
+        /// "Build": Pass state, `examples/tests/workflows/intrinsics.asl.json:5`.
+        fn state_build(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Build", __sfn::StateKind::Pass, &data);
+            let input = &data;
+            let result = __sfn::obj([
+                (
+                    "greeting",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::format_refs(
+                                &__sfn::Value::from("Welcome to {} {}\\'s playlist."),
+                                &[
+                                    __sfn::template_ref(
+                                        exec,
+                                        input,
+                                        &[__sfn::path::Step::Field("firstName")],
+                                        "$.firstName",
+                                        "greeting.$",
+                                    )?,
+                                    __sfn::template_ref(
+                                        exec,
+                                        input,
+                                        &[__sfn::path::Step::Field("lastName")],
+                                        "$.lastName",
+                                        "greeting.$",
+                                    )?,
+                                ],
+                            ),
+                        )?,
+                ),
+                (
+                    "ids",
+                    __sfn::arr([
+                        __sfn::template_path(
+                            exec,
+                            input,
+                            &[__sfn::path::Step::Field("id")],
+                            true,
+                            "$.id",
+                            "ids.$",
+                        )?,
+                        __sfn::template_context_path(
+                            exec,
+                            input,
+                            &[
+                                __sfn::path::Step::Field("Execution"),
+                                __sfn::path::Step::Field("Name"),
+                            ],
+                            true,
+                            "$$.Execution.Name",
+                            "ids.$",
+                        )?,
+                        __sfn::Value::Null,
+                    ]),
+                ),
+                (
+                    "count",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::array_length(
+                                __sfn::template_ref(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("items")],
+                                    "$.items",
+                                    "count.$",
+                                )?,
+                            ),
+                        )?,
+                ),
+                (
+                    "parsed",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::string_to_json(
+                                __sfn::template_ref(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("payloadString")],
+                                    "$.payloadString",
+                                    "parsed.$",
+                                )?,
+                            ),
+                        )?,
+                ),
+                (
+                    "region",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::array_get_item(
+                                exec
+                                    .intrinsic(
+                                        __sfn::intrinsic::string_split(
+                                            &__sfn::template_context_path(
+                                                exec,
+                                                input,
+                                                &[
+                                                    __sfn::path::Step::Field("Execution"),
+                                                    __sfn::path::Step::Field("Id"),
+                                                ],
+                                                true,
+                                                "$$.Execution.Id",
+                                                "region.$",
+                                            )?,
+                                            &__sfn::Value::from(":"),
+                                        ),
+                                    )?,
+                                &__sfn::Value::from(3u64),
+                            ),
+                        )?,
+                ),
+                (
+                    "chunks",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::array_partition(
+                                __sfn::template_path(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("items")],
+                                    true,
+                                    "$.items",
+                                    "chunks.$",
+                                )?,
+                                &__sfn::Value::from(2u64),
+                            ),
+                        )?,
+                ),
+                (
+                    "sum",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::math_add(
+                                &__sfn::Value::from(1.49f64),
+                                &__sfn::Value::from(1.5f64),
+                            ),
+                        )?,
+                ),
+                (
+                    "hash",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::hash(
+                                &__sfn::Value::from("input data"),
+                                &__sfn::Value::from("SHA-256"),
+                            ),
+                        )?,
+                ),
+                (
+                    "encoded",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::base64_encode(
+                                &__sfn::Value::from("Data to encode"),
+                            ),
+                        )?,
+                ),
+                (
+                    "merged",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::json_merge(
+                                __sfn::template_path(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("a")],
+                                    true,
+                                    "$.a",
+                                    "merged.$",
+                                )?,
+                                __sfn::template_path(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("b")],
+                                    true,
+                                    "$.b",
+                                    "merged.$",
+                                )?,
+                                &__sfn::Value::Bool(false),
+                            ),
+                        )?,
+                ),
+                (
+                    "range",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::array_range(
+                                &__sfn::Value::from(1u64),
+                                &__sfn::Value::from(9u64),
+                                &__sfn::Value::from(2u64),
+                            ),
+                        )?,
+                ),
+                (
+                    "unique",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::array_unique(
+                                __sfn::arr([
+                                    __sfn::Value::from(1u64),
+                                    __sfn::Value::from(2u64),
+                                    __sfn::Value::from(3u64),
+                                    __sfn::Value::from(3u64),
+                                    __sfn::Value::from(3u64),
+                                    __sfn::Value::from(4u64),
+                                ]),
+                            ),
+                        )?,
+                ),
+            ]);
+            data = __sfn::merge_result(
+                exec,
+                data,
+                &[__sfn::path::Step::Field("built")],
+                "$.built",
+                result,
+            )?;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Probe, data))
+        }
+        /// "Probe?": Choice state, `examples/tests/workflows/intrinsics.asl.json:24`.
+        fn state_probe(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Probe?", __sfn::StateKind::Choice, &data);
+            let input = ::core::mem::take(&mut data);
+            let next = 'choice: {
+                if __sfn::is_present(
+                    exec,
+                    &input,
+                    false,
+                    &[__sfn::path::Step::Field("probe")],
+                ) {
+                    break 'choice State::OutOfRange;
+                }
+                State::Done
+            };
+            data = input;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+        }
+        /// "Out of range": Pass state, `examples/tests/workflows/intrinsics.asl.json:35`.
+        fn state_out_of_range(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Out of range", __sfn::StateKind::Pass, &data);
+            let input = &data;
+            let result = __sfn::obj([
+                (
+                    "item",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::array_get_item(
+                                __sfn::template_path(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("items")],
+                                    true,
+                                    "$.items",
+                                    "item.$",
+                                )?,
+                                &__sfn::Value::from(99u64),
+                            ),
+                        )?,
+                ),
+            ]);
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Done": Succeed state, `examples/tests/workflows/intrinsics.asl.json:42`.
+        fn state_done(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Done", __sfn::StateKind::Succeed, &data);
+            let input = ::core::mem::take(&mut data);
+            data = {
+                let mut __selected = input;
+                __sfn::read_path_ref(
+                    exec,
+                    &__selected,
+                    &[__sfn::path::Step::Field("built")],
+                    "$.built",
+                )?;
+                __sfn::path::take(&mut __selected, &[__sfn::path::Step::Field("built")])
+            };
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
         }
     }
 }

@@ -117,147 +117,16 @@ pub mod map {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let state = State::START;
-            let mut data = input;
+            let data = input;
             loop {
-                match state {
-                    State::ProcessItems => {
-                        exec.enter("Process items", __sfn::StateKind::Map, &data);
-                        let input = __sfn::read_path_ref(
-                            exec,
-                            &data,
-                            &[__sfn::path::Step::Field("order")],
-                            "$.order",
-                        )?;
-                        let mut retry = __sfn::RetryState::<1usize>::new();
-                        let result = loop {
-                            let attempt = {
-                                let spec = __sfn::MapSpec {
-                                    state: "Process items",
-                                    max_concurrency: __sfn::max_concurrency_path(
-                                            exec,
-                                            &__sfn::read_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("concurrency")],
-                                                "$.concurrency",
-                                            )?,
-                                            "$.concurrency",
-                                        )
-                                        .await?,
-                                    tolerated_count: ::core::option::Option::Some(
-                                        __sfn::tolerated_count_path(
-                                            exec,
-                                            &__sfn::read_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("tolerated")],
-                                                "$.tolerated",
-                                            )?,
-                                            "$.tolerated",
-                                        )?,
-                                    ),
-                                    tolerated_percentage: ::core::option::Option::None,
-                                };
-                                let items = __sfn::items_ref(
-                                        exec,
-                                        __sfn::read_path_ref(
-                                            exec,
-                                            input,
-                                            &[__sfn::path::Step::Field("items")],
-                                            "$.items",
-                                        )?,
-                                        "$.items",
-                                    )?
-                                    .iter();
-                                __sfn::map(
-                                        exec,
-                                        spec,
-                                        items,
-                                        |
-                                            exec: &mut __sfn::Exec,
-                                            __index: usize,
-                                            __item: &__sfn::Value,
-                                        | -> ::core::result::Result<
-                                            __sfn::Value,
-                                            ::sfn_runtime::Error,
-                                        > {
-                                            ::core::result::Result::Ok(
-                                                __sfn::obj([
-                                                    ("position", __sfn::Value::from(__index)),
-                                                    (
-                                                        "item",
-                                                        __sfn::template_item_path(
-                                                            exec,
-                                                            __item,
-                                                            input,
-                                                            &[],
-                                                            true,
-                                                            "$$.Map.Item.Value",
-                                                            "item.$",
-                                                        )?,
-                                                    ),
-                                                    (
-                                                        "orderId",
-                                                        __sfn::template_path(
-                                                            exec,
-                                                            input,
-                                                            &[__sfn::path::Step::Field("id")],
-                                                            true,
-                                                            "$.id",
-                                                            "orderId.$",
-                                                        )?,
-                                                    ),
-                                                ]),
-                                            )
-                                        },
-                                        |exec, input| self.run_process_items_item(exec, input),
-                                    )
-                                    .await
-                                    .map(__sfn::Value::Array)
-                            };
-                            match attempt {
-                                ::core::result::Result::Err(error) => {
-                                    match retry
-                                        .next_delay(
-                                            &[
-                                                __sfn::Retrier {
-                                                    error_equals: &["States.ExceedToleratedFailureThreshold"],
-                                                    interval_seconds: 1f64,
-                                                    max_attempts: 1u32,
-                                                    backoff_rate: 2f64,
-                                                    max_delay_seconds: ::core::option::Option::None,
-                                                    full_jitter: false,
-                                                },
-                                            ],
-                                            &error,
-                                        )
-                                    {
-                                        ::core::option::Option::Some(delay) => {
-                                            __sfn::sleep(delay).await;
-                                            exec.count_retry();
-                                        }
-                                        ::core::option::Option::None => {
-                                            break ::core::result::Result::Err(error);
-                                        }
-                                    }
-                                }
-                                ok => break ok,
-                            }
-                        };
-                        let result = result?;
-                        data = __sfn::merge_result(
-                            exec,
-                            data,
-                            &[
-                                __sfn::path::Step::Field("order"),
-                                __sfn::path::Step::Field("results"),
-                            ],
-                            "$.order.results",
-                            result,
-                        )?;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                let step = match state {
+                    State::ProcessItems => self.state_process_items(exec, data).await?,
+                };
+                match step {
+                    __sfn::Step::Next(_, output) => {
+                        return ::core::result::Result::Ok(output);
                     }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
@@ -270,35 +139,195 @@ pub mod map {
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
             let state = ProcessItemsItemState::START;
-            let mut data = input;
+            let data = input;
             loop {
-                match state {
+                let step = match state {
                     ProcessItemsItemState::Process => {
-                        exec.enter("Process", __sfn::StateKind::Task, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "Process",
-                                    resource: "arn:aws:lambda:us-east-1:123456789012:function:process-item",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                input,
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.process_item(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                        self.state_process(exec, data).await?
                     }
+                };
+                match step {
+                    __sfn::Step::Next(_, output) => {
+                        return ::core::result::Result::Ok(output);
+                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
+        }
+        /// "Process items": Map state, `examples/tests/workflows/map.asl.json:5`.
+        async fn state_process_items(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Process items", __sfn::StateKind::Map, &data);
+            let input = __sfn::read_path_ref(
+                exec,
+                &data,
+                &[__sfn::path::Step::Field("order")],
+                "$.order",
+            )?;
+            let mut retry = __sfn::RetryState::<1usize>::new();
+            let result = loop {
+                let attempt = {
+                    let spec = __sfn::MapSpec {
+                        state: "Process items",
+                        max_concurrency: __sfn::max_concurrency_path(
+                                exec,
+                                &__sfn::read_path(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("concurrency")],
+                                    "$.concurrency",
+                                )?,
+                                "$.concurrency",
+                            )
+                            .await?,
+                        tolerated_count: ::core::option::Option::Some(
+                            __sfn::tolerated_count_path(
+                                exec,
+                                &__sfn::read_path(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("tolerated")],
+                                    "$.tolerated",
+                                )?,
+                                "$.tolerated",
+                            )?,
+                        ),
+                        tolerated_percentage: ::core::option::Option::None,
+                    };
+                    let items = __sfn::items_ref(
+                            exec,
+                            __sfn::read_path_ref(
+                                exec,
+                                input,
+                                &[__sfn::path::Step::Field("items")],
+                                "$.items",
+                            )?,
+                            "$.items",
+                        )?
+                        .iter();
+                    __sfn::map(
+                            exec,
+                            spec,
+                            items,
+                            |
+                                exec: &mut __sfn::Exec,
+                                __index: usize,
+                                __item: &__sfn::Value,
+                            | -> ::core::result::Result<
+                                __sfn::Value,
+                                ::sfn_runtime::Error,
+                            > {
+                                ::core::result::Result::Ok(
+                                    __sfn::obj([
+                                        ("position", __sfn::Value::from(__index)),
+                                        (
+                                            "item",
+                                            __sfn::template_item_path(
+                                                exec,
+                                                __item,
+                                                input,
+                                                &[],
+                                                true,
+                                                "$$.Map.Item.Value",
+                                                "item.$",
+                                            )?,
+                                        ),
+                                        (
+                                            "orderId",
+                                            __sfn::template_path(
+                                                exec,
+                                                input,
+                                                &[__sfn::path::Step::Field("id")],
+                                                true,
+                                                "$.id",
+                                                "orderId.$",
+                                            )?,
+                                        ),
+                                    ]),
+                                )
+                            },
+                            |exec, input| self.run_process_items_item(exec, input),
+                        )
+                        .await
+                        .map(__sfn::Value::Array)
+                };
+                match attempt {
+                    ::core::result::Result::Err(error) => {
+                        match retry
+                            .next_delay(
+                                &[
+                                    __sfn::Retrier {
+                                        error_equals: &["States.ExceedToleratedFailureThreshold"],
+                                        interval_seconds: 1f64,
+                                        max_attempts: 1u32,
+                                        backoff_rate: 2f64,
+                                        max_delay_seconds: ::core::option::Option::None,
+                                        full_jitter: false,
+                                    },
+                                ],
+                                &error,
+                            )
+                        {
+                            ::core::option::Option::Some(delay) => {
+                                __sfn::sleep(delay).await;
+                                exec.count_retry();
+                            }
+                            ::core::option::Option::None => {
+                                break ::core::result::Result::Err(error);
+                            }
+                        }
+                    }
+                    ok => break ok,
+                }
+            };
+            let result = result?;
+            data = __sfn::merge_result(
+                exec,
+                data,
+                &[
+                    __sfn::path::Step::Field("order"),
+                    __sfn::path::Step::Field("results"),
+                ],
+                "$.order.results",
+                result,
+            )?;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Process": Task state, `examples/tests/workflows/map.asl.json:19`.
+        async fn state_process(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<ProcessItemsItemState>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Process", __sfn::StateKind::Task, &data);
+            let input = ::core::mem::take(&mut data);
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "Process",
+                        resource: "arn:aws:lambda:us-east-1:123456789012:function:process-item",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    input,
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.process_item(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
         }
     }
 }

@@ -124,107 +124,156 @@ pub mod names {
             let mut state = State::START;
             let mut data = input;
             loop {
-                match state {
-                    State::Fn => {
-                        exec.enter("fn", __sfn::StateKind::Pass, &data);
-                        let result = __sfn::arr([
-                            __sfn::Value::from("\"); panic!(\""),
-                            __sfn::Value::from("*/ } fn evil() { /*"),
-                        ]);
-                        data = __sfn::merge_result(
-                            exec,
-                            data,
-                            &[__sfn::path::Step::Field("strings")],
-                            "$.strings",
-                            result,
-                        )?;
-                        exec.exit(&data);
-                        state = State::Self_;
-                    }
-                    State::Self_ => {
-                        exec.enter("Self", __sfn::StateKind::Pass, &data);
-                        exec.exit(&data);
-                        state = State::ShipOrder;
-                    }
-                    State::ShipOrder => {
-                        exec.enter("ship order", __sfn::StateKind::Pass, &data);
-                        exec.exit(&data);
-                        state = State::ShipOrder2;
-                    }
-                    State::ShipOrder2 => {
-                        exec.enter("ShipOrder", __sfn::StateKind::Pass, &data);
-                        exec.exit(&data);
-                        state = State::U1f680GrUf6UdfEU2713;
-                    }
+                let step = match state {
+                    State::Fn => self.state_fn_(exec, data)?,
+                    State::Self_ => self.state_self_(exec, data)?,
+                    State::ShipOrder => self.state_ship_order(exec, data)?,
+                    State::ShipOrder2 => self.state_ship_order_2(exec, data)?,
                     State::U1f680GrUf6UdfEU2713 => {
-                        exec.enter("🚀 Größe ✓", __sfn::StateKind::Pass, &data);
-                        exec.exit(&data);
-                        state = State::RustFnMain;
+                        self.state_u1f680_gr_uf6_udf_e_u2713(exec, data)?
                     }
-                    State::RustFnMain => {
-                        exec.enter(
-                            "```rust\nfn main() {}\n```",
-                            __sfn::StateKind::Task,
-                            &data,
-                        );
-                        let input = ::core::mem::take(&mut data);
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "```rust\nfn main() {}\n```",
-                                    resource: "arn:aws:lambda:us-east-1:123456789012:function:match",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                input,
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.match_(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        state = State::S1st;
+                    State::RustFnMain => self.state_rust_fn_main(exec, data).await?,
+                    State::S1st => self.state_n_1st(exec, data)?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
+                        state = next;
+                        data = output;
                     }
-                    State::S1st => {
-                        exec.enter("1st", __sfn::StateKind::Pass, &data);
-                        let mut __source = ::core::mem::take(&mut data);
-                        __sfn::check_template_paths(
-                            exec,
-                            &__source,
-                            &[
-                                (
-                                    &[
-                                        __sfn::path::Step::Field("strings"),
-                                        __sfn::path::Step::Index(0i64),
-                                    ],
-                                    "$.strings[0]",
-                                    "key with \"quotes\".$",
-                                ),
-                            ],
-                        )?;
-                        let result = __sfn::obj([
-                            (
-                                "key with \"quotes\"",
-                                __sfn::path::take(
-                                    &mut __source,
-                                    &[
-                                        __sfn::path::Step::Field("strings"),
-                                        __sfn::path::Step::Index(0i64),
-                                    ],
-                                ),
-                            ),
-                            ("r#raw", __sfn::Value::from("x")),
-                        ]);
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
-                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
+        }
+        /// "fn": Pass state, `examples/tests/workflows/names.asl.json:5`.
+        fn state_fn_(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("fn", __sfn::StateKind::Pass, &data);
+            let result = __sfn::arr([
+                __sfn::Value::from("\"); panic!(\""),
+                __sfn::Value::from("*/ } fn evil() { /*"),
+            ]);
+            data = __sfn::merge_result(
+                exec,
+                data,
+                &[__sfn::path::Step::Field("strings")],
+                "$.strings",
+                result,
+            )?;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Self_, data))
+        }
+        /// "Self": Pass state, `examples/tests/workflows/names.asl.json:6`.
+        fn state_self_(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Self", __sfn::StateKind::Pass, &data);
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder, data))
+        }
+        /// "ship order": Pass state, `examples/tests/workflows/names.asl.json:7`.
+        fn state_ship_order(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("ship order", __sfn::StateKind::Pass, &data);
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder2, data))
+        }
+        /// "ShipOrder": Pass state, `examples/tests/workflows/names.asl.json:8`.
+        fn state_ship_order_2(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("ShipOrder", __sfn::StateKind::Pass, &data);
+            exec.exit(&data);
+            ::core::result::Result::Ok(
+                __sfn::Step::Next(State::U1f680GrUf6UdfEU2713, data),
+            )
+        }
+        /// "🚀 Größe ✓": Pass state, `examples/tests/workflows/names.asl.json:9`.
+        fn state_u1f680_gr_uf6_udf_e_u2713(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("🚀 Größe ✓", __sfn::StateKind::Pass, &data);
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::RustFnMain, data))
+        }
+        /// "\`\`\`rust\nfn main() {}\n\`\`\`": Task state, `examples/tests/workflows/names.asl.json:10`.
+        async fn state_rust_fn_main(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("```rust\nfn main() {}\n```", __sfn::StateKind::Task, &data);
+            let input = ::core::mem::take(&mut data);
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "```rust\nfn main() {}\n```",
+                        resource: "arn:aws:lambda:us-east-1:123456789012:function:match",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    input,
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.match_(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::S1st, data))
+        }
+        /// "1st": Pass state, `examples/tests/workflows/names.asl.json:11`.
+        fn state_n_1st(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("1st", __sfn::StateKind::Pass, &data);
+            let mut __source = ::core::mem::take(&mut data);
+            __sfn::check_template_paths(
+                exec,
+                &__source,
+                &[
+                    (
+                        &[
+                            __sfn::path::Step::Field("strings"),
+                            __sfn::path::Step::Index(0i64),
+                        ],
+                        "$.strings[0]",
+                        "key with \"quotes\".$",
+                    ),
+                ],
+            )?;
+            let result = __sfn::obj([
+                (
+                    "key with \"quotes\"",
+                    __sfn::path::take(
+                        &mut __source,
+                        &[
+                            __sfn::path::Step::Field("strings"),
+                            __sfn::path::Step::Index(0i64),
+                        ],
+                    ),
+                ),
+                ("r#raw", __sfn::Value::from("x")),
+            ]);
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
         }
     }
 }

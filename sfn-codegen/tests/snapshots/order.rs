@@ -148,396 +148,446 @@ pub mod order {
             let mut state = State::START;
             let mut data = input;
             loop {
-                match state {
-                    State::ValidateOrder => {
-                        exec.enter("ValidateOrder", __sfn::StateKind::Task, &data);
-                        let input = data.clone();
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "ValidateOrder",
-                                    resource: "arn:aws:lambda:eu-west-1:123456789012:function:ValidateOrder",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                input,
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.validate_order(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = __sfn::merge_result(
-                            exec,
-                            data,
-                            &[__sfn::path::Step::Field("validation")],
-                            "$.validation",
-                            result,
-                        )?;
-                        exec.exit(&data);
-                        state = State::CheckPaymentType;
-                    }
-                    State::CheckPaymentType => {
-                        exec.enter("CheckPaymentType", __sfn::StateKind::Choice, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let next = 'choice: {
-                            if !__sfn::test(
-                                exec,
-                                &input,
-                                (
-                                    false,
-                                    &[
-                                        __sfn::path::Step::Field("validation"),
-                                        __sfn::path::Step::Field("valid"),
-                                    ],
-                                    "$.validation.valid",
-                                ),
-                                |__value| __sfn::choice::boolean_equals(__value, true),
-                            )? {
-                                break 'choice State::RejectOrder;
-                            }
-                            if __sfn::test(
-                                exec,
-                                &input,
-                                (
-                                    false,
-                                    &[
-                                        __sfn::path::Step::Field("payment"),
-                                        __sfn::path::Step::Field("type"),
-                                    ],
-                                    "$.payment.type",
-                                ),
-                                |__value| __sfn::choice::string_equals(__value, "card"),
-                            )? {
-                                break 'choice State::ChargeCard;
-                            }
-                            if __sfn::test(
-                                exec,
-                                &input,
-                                (
-                                    false,
-                                    &[
-                                        __sfn::path::Step::Field("payment"),
-                                        __sfn::path::Step::Field("type"),
-                                    ],
-                                    "$.payment.type",
-                                ),
-                                |__value| __sfn::choice::string_equals(__value, "invoice"),
-                            )? {
-                                break 'choice State::WaitForWarehouse;
-                            }
-                            State::RejectOrder
-                        };
-                        data = input;
-                        exec.exit(&data);
-                        state = next;
-                    }
-                    State::ChargeCard => {
-                        exec.enter("ChargeCard", __sfn::StateKind::Task, &data);
-                        let outcome: ::core::result::Result<
-                            __sfn::Value,
-                            ::sfn_runtime::Error,
-                        > = async {
-                            let input = &data;
-                            let timeout = ::core::option::Option::Some(30u64);
-                            let heartbeat = ::core::option::Option::None;
-                            let mut retry = __sfn::RetryState::<1usize>::new();
-                            let result = loop {
-                                let attempt = __sfn::invoke(
-                                        exec,
-                                        &__sfn::TaskSpec {
-                                            state: "ChargeCard",
-                                            resource: "arn:aws:states:::lambda:invoke",
-                                            kind: __sfn::ResourceKind::LambdaInvoke,
-                                            uses_token: false,
-                                        },
-                                        __sfn::obj([
-                                            (
-                                                "FunctionName",
-                                                __sfn::Value::from(
-                                                    "arn:aws:lambda:eu-west-1:123456789012:function:ChargeCard",
-                                                ),
-                                            ),
-                                            (
-                                                "Payload",
-                                                __sfn::obj([
-                                                    (
-                                                        "orderId",
-                                                        __sfn::template_path(
-                                                            exec,
-                                                            input,
-                                                            &[__sfn::path::Step::Field("orderId")],
-                                                            true,
-                                                            "$.orderId",
-                                                            "orderId.$",
-                                                        )?,
-                                                    ),
-                                                    (
-                                                        "amount",
-                                                        __sfn::template_path(
-                                                            exec,
-                                                            input,
-                                                            &[__sfn::path::Step::Field("total")],
-                                                            true,
-                                                            "$.total",
-                                                            "amount.$",
-                                                        )?,
-                                                    ),
-                                                    (
-                                                        "card",
-                                                        __sfn::template_path(
-                                                            exec,
-                                                            input,
-                                                            &[
-                                                                __sfn::path::Step::Field("payment"),
-                                                                __sfn::path::Step::Field("card"),
-                                                            ],
-                                                            true,
-                                                            "$.payment.card",
-                                                            "card.$",
-                                                        )?,
-                                                    ),
-                                                    (
-                                                        "attempt",
-                                                        __sfn::template_context_path(
-                                                            exec,
-                                                            input,
-                                                            &[
-                                                                __sfn::path::Step::Field("State"),
-                                                                __sfn::path::Step::Field("RetryCount"),
-                                                            ],
-                                                            true,
-                                                            "$$.State.RetryCount",
-                                                            "attempt.$",
-                                                        )?,
-                                                    ),
-                                                ]),
-                                            ),
-                                        ]),
-                                        timeout,
-                                        heartbeat,
-                                        |input, ctx| self.handlers.charge_card(input, ctx),
-                                    )
-                                    .await;
-                                match attempt {
-                                    ::core::result::Result::Err(error) => {
-                                        match retry
-                                            .next_delay(
-                                                &[
-                                                    __sfn::Retrier {
-                                                        error_equals: &["PaymentGatewayUnavailable"],
-                                                        interval_seconds: 1f64,
-                                                        max_attempts: 3u32,
-                                                        backoff_rate: 2f64,
-                                                        max_delay_seconds: ::core::option::Option::None,
-                                                        full_jitter: false,
-                                                    },
-                                                ],
-                                                &error,
-                                            )
-                                        {
-                                            ::core::option::Option::Some(delay) => {
-                                                __sfn::sleep(delay).await;
-                                                exec.count_retry();
-                                            }
-                                            ::core::option::Option::None => {
-                                                break ::core::result::Result::Err(error);
-                                            }
-                                        }
-                                    }
-                                    ok => break ok,
-                                }
-                            };
-                            let result = result?;
-                            let mut __source = result;
-                            __sfn::check_template_paths(
-                                exec,
-                                &__source,
-                                &[
-                                    (
-                                        &[
-                                            __sfn::path::Step::Field("Payload"),
-                                            __sfn::path::Step::Field("chargeId"),
-                                        ],
-                                        "$.Payload.chargeId",
-                                        "chargeId.$",
-                                    ),
-                                ],
-                            )?;
-                            let result = __sfn::obj([
-                                (
-                                    "chargeId",
-                                    __sfn::path::take(
-                                        &mut __source,
-                                        &[
-                                            __sfn::path::Step::Field("Payload"),
-                                            __sfn::path::Step::Field("chargeId"),
-                                        ],
-                                    ),
-                                ),
-                            ]);
-                            ::core::result::Result::Ok(result)
-                        }
-                            .await;
-                        let failure = match outcome {
-                            ::core::result::Result::Ok(result) => {
-                                let merging = __sfn::merge_result_or_keep(
-                                    exec,
-                                    ::core::mem::take(&mut data),
-                                    &[__sfn::path::Step::Field("charge")],
-                                    "$.charge",
-                                    result,
-                                );
-                                match merging {
-                                    ::core::result::Result::Ok(merged) => {
-                                        data = merged;
-                                        exec.exit(&data);
-                                        state = State::WaitForWarehouse;
-                                        ::core::option::Option::None
-                                    }
-                                    ::core::result::Result::Err((error, raw)) => {
-                                        data = raw;
-                                        ::core::option::Option::Some(error)
-                                    }
-                                }
-                            }
-                            ::core::result::Result::Err(error) => {
-                                ::core::option::Option::Some(error)
-                            }
-                        };
-                        if let ::core::option::Option::Some(error) = failure {
-                            match __sfn::catch_index(&error, &[&["CardDeclined"]]) {
-                                ::core::option::Option::Some(0usize) => {
-                                    data = __sfn::merge_result(
-                                        exec,
-                                        data,
-                                        &[__sfn::path::Step::Field("error")],
-                                        "$.error",
-                                        error.to_output(),
-                                    )?;
-                                    exec.exit(&data);
-                                    state = State::PaymentFailed;
-                                }
-                                _ => return ::core::result::Result::Err(error),
-                            }
-                        }
-                    }
+                let step = match state {
+                    State::ValidateOrder => self.state_validate_order(exec, data).await?,
+                    State::CheckPaymentType => self.state_check_payment_type(exec, data)?,
+                    State::ChargeCard => self.state_charge_card(exec, data).await?,
                     State::WaitForWarehouse => {
-                        exec.enter("WaitForWarehouse", __sfn::StateKind::Wait, &data);
-                        let input = ::core::mem::take(&mut data);
-                        __sfn::wait_seconds(1u64).await;
-                        data = input;
-                        exec.exit(&data);
-                        state = State::ShipOrder;
+                        self.state_wait_for_warehouse(exec, data).await?
                     }
-                    State::ShipOrder => {
-                        exec.enter("ShipOrder", __sfn::StateKind::Task, &data);
-                        let input = &data;
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "ShipOrder",
-                                    resource: "arn:aws:lambda:eu-west-1:123456789012:function:ShipOrder",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                __sfn::obj([
-                                    (
-                                        "orderId",
-                                        __sfn::template_path(
-                                            exec,
-                                            input,
-                                            &[__sfn::path::Step::Field("orderId")],
-                                            true,
-                                            "$.orderId",
-                                            "orderId.$",
-                                        )?,
-                                    ),
-                                    (
-                                        "address",
-                                        __sfn::template_path(
-                                            exec,
-                                            input,
-                                            &[__sfn::path::Step::Field("address")],
-                                            true,
-                                            "$.address",
-                                            "address.$",
-                                        )?,
-                                    ),
-                                ]),
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.ship_order(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = __sfn::merge_result(
-                            exec,
-                            data,
-                            &[__sfn::path::Step::Field("shipment")],
-                            "$.shipment",
-                            result,
-                        )?;
-                        exec.exit(&data);
-                        state = State::Shipped;
+                    State::ShipOrder => self.state_ship_order(exec, data).await?,
+                    State::Shipped => self.state_shipped(exec, data)?,
+                    State::PaymentFailed => self.state_payment_failed(exec, data)?,
+                    State::RejectOrder => self.state_reject_order(exec, data)?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
+                        state = next;
+                        data = output;
                     }
-                    State::Shipped => {
-                        exec.enter("Shipped", __sfn::StateKind::Succeed, &data);
-                        let input = ::core::mem::take(&mut data);
-                        data = {
-                            let __selected = input;
-                            __sfn::read_path(
-                                exec,
-                                &__selected,
-                                &[__sfn::path::Step::Field("shipment")],
-                                "$.shipment",
-                            )?
-                        };
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
-                    }
-                    State::PaymentFailed => {
-                        exec.enter("PaymentFailed", __sfn::StateKind::Fail, &data);
-                        let error = ::core::option::Option::Some(
-                            ::std::string::String::from("PaymentFailed"),
-                        );
-                        let cause = ::core::option::Option::Some(
-                            __sfn::fail_field(
-                                exec,
-                                &data,
-                                false,
-                                &[
-                                    __sfn::path::Step::Field("error"),
-                                    __sfn::path::Step::Field("Cause"),
-                                ],
-                                "$.error.Cause",
-                                "CausePath",
-                            )?,
-                        );
-                        return ::core::result::Result::Err(
-                            ::sfn_runtime::Error::from_parts(error, cause),
-                        );
-                    }
-                    State::RejectOrder => {
-                        exec.enter("RejectOrder", __sfn::StateKind::Fail, &data);
-                        let error = ::core::option::Option::Some(
-                            ::std::string::String::from("OrderRejected"),
-                        );
-                        let cause = ::core::option::Option::Some(
-                            ::std::string::String::from(
-                                "The order is invalid or its payment type is not supported.",
-                            ),
-                        );
-                        return ::core::result::Result::Err(
-                            ::sfn_runtime::Error::from_parts(error, cause),
-                        );
-                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
+        }
+        /// "ValidateOrder": Task state, `examples/workflows/order.asl.json:6`.
+        async fn state_validate_order(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("ValidateOrder", __sfn::StateKind::Task, &data);
+            let input = data.clone();
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "ValidateOrder",
+                        resource: "arn:aws:lambda:eu-west-1:123456789012:function:ValidateOrder",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    input,
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.validate_order(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = __sfn::merge_result(
+                exec,
+                data,
+                &[__sfn::path::Step::Field("validation")],
+                "$.validation",
+                result,
+            )?;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::CheckPaymentType, data))
+        }
+        /// "CheckPaymentType": Choice state, `examples/workflows/order.asl.json:12`.
+        fn state_check_payment_type(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("CheckPaymentType", __sfn::StateKind::Choice, &data);
+            let input = ::core::mem::take(&mut data);
+            let next = 'choice: {
+                if !__sfn::test(
+                    exec,
+                    &input,
+                    (
+                        false,
+                        &[
+                            __sfn::path::Step::Field("validation"),
+                            __sfn::path::Step::Field("valid"),
+                        ],
+                        "$.validation.valid",
+                    ),
+                    |__value| __sfn::choice::boolean_equals(__value, true),
+                )? {
+                    break 'choice State::RejectOrder;
+                }
+                if __sfn::test(
+                    exec,
+                    &input,
+                    (
+                        false,
+                        &[
+                            __sfn::path::Step::Field("payment"),
+                            __sfn::path::Step::Field("type"),
+                        ],
+                        "$.payment.type",
+                    ),
+                    |__value| __sfn::choice::string_equals(__value, "card"),
+                )? {
+                    break 'choice State::ChargeCard;
+                }
+                if __sfn::test(
+                    exec,
+                    &input,
+                    (
+                        false,
+                        &[
+                            __sfn::path::Step::Field("payment"),
+                            __sfn::path::Step::Field("type"),
+                        ],
+                        "$.payment.type",
+                    ),
+                    |__value| __sfn::choice::string_equals(__value, "invoice"),
+                )? {
+                    break 'choice State::WaitForWarehouse;
+                }
+                State::RejectOrder
+            };
+            data = input;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+        }
+        /// "ChargeCard": Task state, `examples/workflows/order.asl.json:32`.
+        async fn state_charge_card(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("ChargeCard", __sfn::StateKind::Task, &data);
+            let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
+                let input = &data;
+                let timeout = ::core::option::Option::Some(30u64);
+                let heartbeat = ::core::option::Option::None;
+                let mut retry = __sfn::RetryState::<1usize>::new();
+                let result = loop {
+                    let attempt = __sfn::invoke(
+                            exec,
+                            &__sfn::TaskSpec {
+                                state: "ChargeCard",
+                                resource: "arn:aws:states:::lambda:invoke",
+                                kind: __sfn::ResourceKind::LambdaInvoke,
+                                uses_token: false,
+                            },
+                            __sfn::obj([
+                                (
+                                    "FunctionName",
+                                    __sfn::Value::from(
+                                        "arn:aws:lambda:eu-west-1:123456789012:function:ChargeCard",
+                                    ),
+                                ),
+                                (
+                                    "Payload",
+                                    __sfn::obj([
+                                        (
+                                            "orderId",
+                                            __sfn::template_path(
+                                                exec,
+                                                input,
+                                                &[__sfn::path::Step::Field("orderId")],
+                                                true,
+                                                "$.orderId",
+                                                "orderId.$",
+                                            )?,
+                                        ),
+                                        (
+                                            "amount",
+                                            __sfn::template_path(
+                                                exec,
+                                                input,
+                                                &[__sfn::path::Step::Field("total")],
+                                                true,
+                                                "$.total",
+                                                "amount.$",
+                                            )?,
+                                        ),
+                                        (
+                                            "card",
+                                            __sfn::template_path(
+                                                exec,
+                                                input,
+                                                &[
+                                                    __sfn::path::Step::Field("payment"),
+                                                    __sfn::path::Step::Field("card"),
+                                                ],
+                                                true,
+                                                "$.payment.card",
+                                                "card.$",
+                                            )?,
+                                        ),
+                                        (
+                                            "attempt",
+                                            __sfn::template_context_path(
+                                                exec,
+                                                input,
+                                                &[
+                                                    __sfn::path::Step::Field("State"),
+                                                    __sfn::path::Step::Field("RetryCount"),
+                                                ],
+                                                true,
+                                                "$$.State.RetryCount",
+                                                "attempt.$",
+                                            )?,
+                                        ),
+                                    ]),
+                                ),
+                            ]),
+                            timeout,
+                            heartbeat,
+                            |input, ctx| self.handlers.charge_card(input, ctx),
+                        )
+                        .await;
+                    match attempt {
+                        ::core::result::Result::Err(error) => {
+                            match retry
+                                .next_delay(
+                                    &[
+                                        __sfn::Retrier {
+                                            error_equals: &["PaymentGatewayUnavailable"],
+                                            interval_seconds: 1f64,
+                                            max_attempts: 3u32,
+                                            backoff_rate: 2f64,
+                                            max_delay_seconds: ::core::option::Option::None,
+                                            full_jitter: false,
+                                        },
+                                    ],
+                                    &error,
+                                )
+                            {
+                                ::core::option::Option::Some(delay) => {
+                                    __sfn::sleep(delay).await;
+                                    exec.count_retry();
+                                }
+                                ::core::option::Option::None => {
+                                    break ::core::result::Result::Err(error);
+                                }
+                            }
+                        }
+                        ok => break ok,
+                    }
+                };
+                let result = result?;
+                let mut __source = result;
+                __sfn::check_template_paths(
+                    exec,
+                    &__source,
+                    &[
+                        (
+                            &[
+                                __sfn::path::Step::Field("Payload"),
+                                __sfn::path::Step::Field("chargeId"),
+                            ],
+                            "$.Payload.chargeId",
+                            "chargeId.$",
+                        ),
+                    ],
+                )?;
+                let result = __sfn::obj([
+                    (
+                        "chargeId",
+                        __sfn::path::take(
+                            &mut __source,
+                            &[
+                                __sfn::path::Step::Field("Payload"),
+                                __sfn::path::Step::Field("chargeId"),
+                            ],
+                        ),
+                    ),
+                ]);
+                ::core::result::Result::Ok(result)
+            }
+                .await;
+            let (error, __raw) = match outcome {
+                ::core::result::Result::Ok(result) => {
+                    let merging = __sfn::merge_result_or_keep(
+                        exec,
+                        ::core::mem::take(&mut data),
+                        &[__sfn::path::Step::Field("charge")],
+                        "$.charge",
+                        result,
+                    );
+                    match merging {
+                        ::core::result::Result::Ok(merged) => {
+                            data = merged;
+                            exec.exit(&data);
+                            return ::core::result::Result::Ok(
+                                __sfn::Step::Next(State::WaitForWarehouse, data),
+                            );
+                        }
+                        ::core::result::Result::Err(failed) => failed,
+                    }
+                }
+                ::core::result::Result::Err(error) => (error, data),
+            };
+            match __sfn::catch_index(&error, &[&["CardDeclined"]]) {
+                ::core::option::Option::Some(0usize) => {
+                    let data = __sfn::merge_result(
+                        exec,
+                        __raw,
+                        &[__sfn::path::Step::Field("error")],
+                        "$.error",
+                        error.to_output(),
+                    )?;
+                    exec.exit(&data);
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(State::PaymentFailed, data),
+                    )
+                }
+                _ => ::core::result::Result::Err(error),
+            }
+        }
+        /// "WaitForWarehouse": Wait state, `examples/workflows/order.asl.json:64`.
+        async fn state_wait_for_warehouse(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("WaitForWarehouse", __sfn::StateKind::Wait, &data);
+            let input = ::core::mem::take(&mut data);
+            __sfn::wait_seconds(1u64).await;
+            data = input;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder, data))
+        }
+        /// "ShipOrder": Task state, `examples/workflows/order.asl.json:69`.
+        async fn state_ship_order(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("ShipOrder", __sfn::StateKind::Task, &data);
+            let input = &data;
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "ShipOrder",
+                        resource: "arn:aws:lambda:eu-west-1:123456789012:function:ShipOrder",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    __sfn::obj([
+                        (
+                            "orderId",
+                            __sfn::template_path(
+                                exec,
+                                input,
+                                &[__sfn::path::Step::Field("orderId")],
+                                true,
+                                "$.orderId",
+                                "orderId.$",
+                            )?,
+                        ),
+                        (
+                            "address",
+                            __sfn::template_path(
+                                exec,
+                                input,
+                                &[__sfn::path::Step::Field("address")],
+                                true,
+                                "$.address",
+                                "address.$",
+                            )?,
+                        ),
+                    ]),
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.ship_order(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = __sfn::merge_result(
+                exec,
+                data,
+                &[__sfn::path::Step::Field("shipment")],
+                "$.shipment",
+                result,
+            )?;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Shipped, data))
+        }
+        /// "Shipped": Succeed state, `examples/workflows/order.asl.json:79`.
+        fn state_shipped(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Shipped", __sfn::StateKind::Succeed, &data);
+            let input = ::core::mem::take(&mut data);
+            data = {
+                let mut __selected = input;
+                __sfn::read_path_ref(
+                    exec,
+                    &__selected,
+                    &[__sfn::path::Step::Field("shipment")],
+                    "$.shipment",
+                )?;
+                __sfn::path::take(
+                    &mut __selected,
+                    &[__sfn::path::Step::Field("shipment")],
+                )
+            };
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "PaymentFailed": Fail state, `examples/workflows/order.asl.json:83`.
+        fn state_payment_failed(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("PaymentFailed", __sfn::StateKind::Fail, &data);
+            let error = ::core::option::Option::Some(
+                ::std::string::String::from("PaymentFailed"),
+            );
+            let cause = ::core::option::Option::Some(
+                __sfn::fail_field(
+                    exec,
+                    &data,
+                    false,
+                    &[
+                        __sfn::path::Step::Field("error"),
+                        __sfn::path::Step::Field("Cause"),
+                    ],
+                    "$.error.Cause",
+                    "CausePath",
+                )?,
+            );
+            ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause))
+        }
+        /// "RejectOrder": Fail state, `examples/workflows/order.asl.json:88`.
+        fn state_reject_order(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("RejectOrder", __sfn::StateKind::Fail, &data);
+            let error = ::core::option::Option::Some(
+                ::std::string::String::from("OrderRejected"),
+            );
+            let cause = ::core::option::Option::Some(
+                ::std::string::String::from(
+                    "The order is invalid or its payment type is not supported.",
+                ),
+            );
+            ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause))
         }
     }
 }

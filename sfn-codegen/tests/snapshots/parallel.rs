@@ -167,126 +167,16 @@ pub mod parallel {
             let mut state = State::START;
             let mut data = input;
             loop {
-                match state {
-                    State::Lookup => {
-                        exec.enter("Lookup", __sfn::StateKind::Parallel, &data);
-                        let outcome: ::core::result::Result<
-                            __sfn::Value,
-                            ::sfn_runtime::Error,
-                        > = async {
-                            let input = &data;
-                            let result = {
-                                let branch_input = __sfn::obj([
-                                    (
-                                        "customer",
-                                        __sfn::template_path(
-                                            exec,
-                                            input,
-                                            &[__sfn::path::Step::Field("customer")],
-                                            true,
-                                            "$.customer",
-                                            "customer.$",
-                                        )?,
-                                    ),
-                                    (
-                                        "fail",
-                                        __sfn::template_path(
-                                            exec,
-                                            input,
-                                            &[__sfn::path::Step::Field("fail")],
-                                            true,
-                                            "$.fail",
-                                            "fail.$",
-                                        )?,
-                                    ),
-                                ]);
-                                let branches = [
-                                    __sfn::branch(
-                                        self
-                                            .run_lookup_branch_1(exec.branch(), branch_input.clone()),
-                                    ),
-                                    __sfn::branch(
-                                        self.run_lookup_branch_2(exec.branch(), branch_input),
-                                    ),
-                                ];
-                                __sfn::parallel(exec, branches).await
-                            };
-                            let result = result?;
-                            let mut __source = result;
-                            __sfn::check_template_paths(
-                                exec,
-                                &__source,
-                                &[
-                                    (&[__sfn::path::Step::Index(0i64)], "$[0]", "address.$"),
-                                    (&[__sfn::path::Step::Index(1i64)], "$[1]", "phone.$"),
-                                ],
-                            )?;
-                            let result = __sfn::obj([
-                                (
-                                    "address",
-                                    __sfn::path::take(
-                                        &mut __source,
-                                        &[__sfn::path::Step::Index(0i64)],
-                                    ),
-                                ),
-                                (
-                                    "phone",
-                                    __sfn::path::take(
-                                        &mut __source,
-                                        &[__sfn::path::Step::Index(1i64)],
-                                    ),
-                                ),
-                            ]);
-                            ::core::result::Result::Ok(result)
-                        }
-                            .await;
-                        let failure = match outcome {
-                            ::core::result::Result::Ok(result) => {
-                                let merging = __sfn::merge_result_or_keep(
-                                    exec,
-                                    ::core::mem::take(&mut data),
-                                    &[__sfn::path::Step::Field("contact")],
-                                    "$.contact",
-                                    result,
-                                );
-                                match merging {
-                                    ::core::result::Result::Ok(merged) => {
-                                        data = merged;
-                                        exec.exit(&data);
-                                        return ::core::result::Result::Ok(data);
-                                    }
-                                    ::core::result::Result::Err((error, raw)) => {
-                                        data = raw;
-                                        ::core::option::Option::Some(error)
-                                    }
-                                }
-                            }
-                            ::core::result::Result::Err(error) => {
-                                ::core::option::Option::Some(error)
-                            }
-                        };
-                        if let ::core::option::Option::Some(error) = failure {
-                            match __sfn::catch_index(&error, &[&["PhoneLookupFailed"]]) {
-                                ::core::option::Option::Some(0usize) => {
-                                    data = __sfn::merge_result(
-                                        exec,
-                                        data,
-                                        &[__sfn::path::Step::Field("error")],
-                                        "$.error",
-                                        error.to_output(),
-                                    )?;
-                                    exec.exit(&data);
-                                    state = State::LookupFailed;
-                                }
-                                _ => return ::core::result::Result::Err(error),
-                            }
-                        }
+                let step = match state {
+                    State::Lookup => self.state_lookup(exec, data).await?,
+                    State::LookupFailed => self.state_lookup_failed(exec, data)?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
+                        state = next;
+                        data = output;
                     }
-                    State::LookupFailed => {
-                        exec.enter("Lookup failed", __sfn::StateKind::Pass, &data);
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
-                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
@@ -300,39 +190,18 @@ pub mod parallel {
             let mut state = LookupBranch1State::START;
             let mut data = input;
             loop {
-                match state {
+                let step = match state {
                     LookupBranch1State::AddressWait => {
-                        exec.enter("Address wait", __sfn::StateKind::Wait, &data);
-                        let input = ::core::mem::take(&mut data);
-                        __sfn::wait_seconds(10u64).await;
-                        data = input;
-                        exec.exit(&data);
-                        state = LookupBranch1State::Address;
+                        self.state_address_wait(exec, data).await?
                     }
-                    LookupBranch1State::Address => {
-                        exec.enter("Address", __sfn::StateKind::Task, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "Address",
-                                    resource: "arn:aws:lambda:us-east-1:123456789012:function:find-address",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                input,
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.find_address(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                    LookupBranch1State::Address => self.state_address(exec, data).await?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
+                        state = next;
+                        data = output;
                     }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
@@ -346,71 +215,288 @@ pub mod parallel {
             let mut state = LookupBranch2State::START;
             let mut data = input;
             loop {
-                match state {
-                    LookupBranch2State::ShouldFail => {
-                        exec.enter("Should fail?", __sfn::StateKind::Choice, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let next = 'choice: {
-                            if __sfn::test(
-                                exec,
-                                &input,
-                                (false, &[__sfn::path::Step::Field("fail")], "$.fail"),
-                                |__value| __sfn::choice::boolean_equals(__value, true),
-                            )? {
-                                break 'choice LookupBranch2State::PhoneFailed;
-                            }
-                            LookupBranch2State::PhoneWait
-                        };
-                        data = input;
-                        exec.exit(&data);
-                        state = next;
-                    }
+                let step = match state {
+                    LookupBranch2State::ShouldFail => self.state_should_fail(exec, data)?,
                     LookupBranch2State::PhoneFailed => {
-                        exec.enter("Phone failed", __sfn::StateKind::Fail, &data);
-                        let error = ::core::option::Option::Some(
-                            ::std::string::String::from("PhoneLookupFailed"),
-                        );
-                        let cause = ::core::option::Option::Some(
-                            ::std::string::String::from("no phone on record"),
-                        );
-                        return ::core::result::Result::Err(
-                            ::sfn_runtime::Error::from_parts(error, cause),
-                        );
+                        self.state_phone_failed(exec, data)?
                     }
                     LookupBranch2State::PhoneWait => {
-                        exec.enter("Phone wait", __sfn::StateKind::Wait, &data);
-                        let input = ::core::mem::take(&mut data);
-                        __sfn::wait_seconds(4u64).await;
-                        data = input;
-                        exec.exit(&data);
-                        state = LookupBranch2State::Phone;
+                        self.state_phone_wait(exec, data).await?
                     }
-                    LookupBranch2State::Phone => {
-                        exec.enter("Phone", __sfn::StateKind::Task, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "Phone",
-                                    resource: "arn:aws:lambda:us-east-1:123456789012:function:find-phone",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                input,
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.find_phone(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                    LookupBranch2State::Phone => self.state_phone(exec, data).await?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
+                        state = next;
+                        data = output;
                     }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
+        }
+        /// "Lookup": Parallel state, `examples/tests/workflows/parallel.asl.json:5`.
+        async fn state_lookup(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Lookup", __sfn::StateKind::Parallel, &data);
+            let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
+                let input = &data;
+                let result = {
+                    let branch_input = __sfn::obj([
+                        (
+                            "customer",
+                            __sfn::template_path(
+                                exec,
+                                input,
+                                &[__sfn::path::Step::Field("customer")],
+                                true,
+                                "$.customer",
+                                "customer.$",
+                            )?,
+                        ),
+                        (
+                            "fail",
+                            __sfn::template_path(
+                                exec,
+                                input,
+                                &[__sfn::path::Step::Field("fail")],
+                                true,
+                                "$.fail",
+                                "fail.$",
+                            )?,
+                        ),
+                    ]);
+                    let branches = [
+                        __sfn::branch(
+                            self.run_lookup_branch_1(exec.branch(), branch_input.clone()),
+                        ),
+                        __sfn::branch(
+                            self.run_lookup_branch_2(exec.branch(), branch_input),
+                        ),
+                    ];
+                    __sfn::parallel(exec, branches).await
+                };
+                let result = result?;
+                let mut __source = result;
+                __sfn::check_template_paths(
+                    exec,
+                    &__source,
+                    &[
+                        (&[__sfn::path::Step::Index(0i64)], "$[0]", "address.$"),
+                        (&[__sfn::path::Step::Index(1i64)], "$[1]", "phone.$"),
+                    ],
+                )?;
+                let result = __sfn::obj([
+                    (
+                        "address",
+                        __sfn::path::take(
+                            &mut __source,
+                            &[__sfn::path::Step::Index(0i64)],
+                        ),
+                    ),
+                    (
+                        "phone",
+                        __sfn::path::take(
+                            &mut __source,
+                            &[__sfn::path::Step::Index(1i64)],
+                        ),
+                    ),
+                ]);
+                ::core::result::Result::Ok(result)
+            }
+                .await;
+            let (error, __raw) = match outcome {
+                ::core::result::Result::Ok(result) => {
+                    let merging = __sfn::merge_result_or_keep(
+                        exec,
+                        ::core::mem::take(&mut data),
+                        &[__sfn::path::Step::Field("contact")],
+                        "$.contact",
+                        result,
+                    );
+                    match merging {
+                        ::core::result::Result::Ok(merged) => {
+                            data = merged;
+                            exec.exit(&data);
+                            return ::core::result::Result::Ok(__sfn::Step::End(data));
+                        }
+                        ::core::result::Result::Err(failed) => failed,
+                    }
+                }
+                ::core::result::Result::Err(error) => (error, data),
+            };
+            match __sfn::catch_index(&error, &[&["PhoneLookupFailed"]]) {
+                ::core::option::Option::Some(0usize) => {
+                    let data = __sfn::merge_result(
+                        exec,
+                        __raw,
+                        &[__sfn::path::Step::Field("error")],
+                        "$.error",
+                        error.to_output(),
+                    )?;
+                    exec.exit(&data);
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(State::LookupFailed, data),
+                    )
+                }
+                _ => ::core::result::Result::Err(error),
+            }
+        }
+        /// "Lookup failed": Pass state, `examples/tests/workflows/parallel.asl.json:35`.
+        fn state_lookup_failed(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Lookup failed", __sfn::StateKind::Pass, &data);
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Address wait": Wait state, `examples/tests/workflows/parallel.asl.json:12`.
+        async fn state_address_wait(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<LookupBranch1State>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Address wait", __sfn::StateKind::Wait, &data);
+            let input = ::core::mem::take(&mut data);
+            __sfn::wait_seconds(10u64).await;
+            data = input;
+            exec.exit(&data);
+            ::core::result::Result::Ok(
+                __sfn::Step::Next(LookupBranch1State::Address, data),
+            )
+        }
+        /// "Address": Task state, `examples/tests/workflows/parallel.asl.json:13`.
+        async fn state_address(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<LookupBranch1State>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Address", __sfn::StateKind::Task, &data);
+            let input = ::core::mem::take(&mut data);
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "Address",
+                        resource: "arn:aws:lambda:us-east-1:123456789012:function:find-address",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    input,
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.find_address(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Should fail?": Choice state, `examples/tests/workflows/parallel.asl.json:19`.
+        fn state_should_fail(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<LookupBranch2State>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Should fail?", __sfn::StateKind::Choice, &data);
+            let input = ::core::mem::take(&mut data);
+            let next = 'choice: {
+                if __sfn::test(
+                    exec,
+                    &input,
+                    (false, &[__sfn::path::Step::Field("fail")], "$.fail"),
+                    |__value| __sfn::choice::boolean_equals(__value, true),
+                )? {
+                    break 'choice LookupBranch2State::PhoneFailed;
+                }
+                LookupBranch2State::PhoneWait
+            };
+            data = input;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+        }
+        /// "Phone failed": Fail state, `examples/tests/workflows/parallel.asl.json:24`.
+        fn state_phone_failed(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<LookupBranch2State>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Phone failed", __sfn::StateKind::Fail, &data);
+            let error = ::core::option::Option::Some(
+                ::std::string::String::from("PhoneLookupFailed"),
+            );
+            let cause = ::core::option::Option::Some(
+                ::std::string::String::from("no phone on record"),
+            );
+            ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause))
+        }
+        /// "Phone wait": Wait state, `examples/tests/workflows/parallel.asl.json:25`.
+        async fn state_phone_wait(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<LookupBranch2State>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Phone wait", __sfn::StateKind::Wait, &data);
+            let input = ::core::mem::take(&mut data);
+            __sfn::wait_seconds(4u64).await;
+            data = input;
+            exec.exit(&data);
+            ::core::result::Result::Ok(
+                __sfn::Step::Next(LookupBranch2State::Phone, data),
+            )
+        }
+        /// "Phone": Task state, `examples/tests/workflows/parallel.asl.json:26`.
+        async fn state_phone(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<LookupBranch2State>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Phone", __sfn::StateKind::Task, &data);
+            let input = ::core::mem::take(&mut data);
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "Phone",
+                        resource: "arn:aws:lambda:us-east-1:123456789012:function:find-phone",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    input,
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.find_phone(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
         }
     }
 }

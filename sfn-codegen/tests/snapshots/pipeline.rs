@@ -192,364 +192,21 @@ pub mod pipeline {
             let mut state = State::START;
             let mut data = input;
             loop {
-                match state {
-                    State::DescribeBatch => {
-                        exec.enter("Describe batch", __sfn::StateKind::Pass, &data);
-                        let input = &data;
-                        let result = __sfn::obj([
-                            (
-                                "batchId",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
-                                    &[__sfn::path::Step::Field("batchId")],
-                                    true,
-                                    "$.batchId",
-                                    "batchId.$",
-                                )?,
-                            ),
-                            (
-                                "records",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
-                                    &[__sfn::path::Step::Field("records")],
-                                    true,
-                                    "$.records",
-                                    "records.$",
-                                )?,
-                            ),
-                            (
-                                "tags",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::string_split(
-                                            &__sfn::template_path(
-                                                exec,
-                                                input,
-                                                &[__sfn::path::Step::Field("tags")],
-                                                true,
-                                                "$.tags",
-                                                "tags.$",
-                                            )?,
-                                            &__sfn::Value::from(","),
-                                        ),
-                                    )?,
-                            ),
-                            (
-                                "label",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::format(
-                                            &__sfn::Value::from("batch {} ({} records)"),
-                                            &[
-                                                __sfn::template_path(
-                                                    exec,
-                                                    input,
-                                                    &[__sfn::path::Step::Field("batchId")],
-                                                    true,
-                                                    "$.batchId",
-                                                    "label.$",
-                                                )?,
-                                                exec
-                                                    .intrinsic(
-                                                        __sfn::intrinsic::array_length(
-                                                            &__sfn::template_path(
-                                                                exec,
-                                                                input,
-                                                                &[__sfn::path::Step::Field("records")],
-                                                                true,
-                                                                "$.records",
-                                                                "label.$",
-                                                            )?,
-                                                        ),
-                                                    )?,
-                                            ],
-                                        ),
-                                    )?,
-                            ),
-                        ]);
-                        data = result;
-                        exec.exit(&data);
-                        state = State::NormaliseRecords;
-                    }
+                let step = match state {
+                    State::DescribeBatch => self.state_describe_batch(exec, data)?,
                     State::NormaliseRecords => {
-                        exec.enter("Normalise records", __sfn::StateKind::Map, &data);
-                        let input = &data;
-                        let result = {
-                            let spec = __sfn::MapSpec {
-                                state: "Normalise records",
-                                max_concurrency: 4u64,
-                                tolerated_count: ::core::option::Option::None,
-                                tolerated_percentage: ::core::option::Option::None,
-                            };
-                            let items = __sfn::items_ref(
-                                    exec,
-                                    __sfn::read_path_ref(
-                                        exec,
-                                        input,
-                                        &[__sfn::path::Step::Field("records")],
-                                        "$.records",
-                                    )?,
-                                    "$.records",
-                                )?
-                                .iter();
-                            __sfn::map(
-                                    exec,
-                                    spec,
-                                    items,
-                                    |
-                                        exec: &mut __sfn::Exec,
-                                        __index: usize,
-                                        __item: &__sfn::Value,
-                                    | -> ::core::result::Result<
-                                        __sfn::Value,
-                                        ::sfn_runtime::Error,
-                                    > {
-                                        ::core::result::Result::Ok(
-                                            __sfn::obj([
-                                                ("position", __sfn::Value::from(__index)),
-                                                (
-                                                    "record",
-                                                    __sfn::template_item_path(
-                                                        exec,
-                                                        __item,
-                                                        input,
-                                                        &[],
-                                                        true,
-                                                        "$$.Map.Item.Value",
-                                                        "record.$",
-                                                    )?,
-                                                ),
-                                                (
-                                                    "batchId",
-                                                    __sfn::template_path(
-                                                        exec,
-                                                        input,
-                                                        &[__sfn::path::Step::Field("batchId")],
-                                                        true,
-                                                        "$.batchId",
-                                                        "batchId.$",
-                                                    )?,
-                                                ),
-                                            ]),
-                                        )
-                                    },
-                                    |exec, input| self.run_normalise_records_item(exec, input),
-                                )
-                                .await
-                                .map(__sfn::Value::Array)
-                        };
-                        let result = result?;
-                        data = __sfn::merge_result(
-                            exec,
-                            data,
-                            &[__sfn::path::Step::Field("normalised")],
-                            "$.normalised",
-                            result,
-                        )?;
-                        exec.exit(&data);
-                        state = State::Summarise;
+                        self.state_normalise_records(exec, data).await?
                     }
-                    State::Summarise => {
-                        exec.enter("Summarise", __sfn::StateKind::Parallel, &data);
-                        let outcome: ::core::result::Result<
-                            __sfn::Value,
-                            ::sfn_runtime::Error,
-                        > = async {
-                            let input = data.clone();
-                            let result = {
-                                let branch_input = input;
-                                let branches = [
-                                    __sfn::branch(
-                                        self
-                                            .run_summarise_branch_1(exec.branch(), branch_input.clone()),
-                                    ),
-                                    __sfn::branch(
-                                        self.run_summarise_branch_2(exec.branch(), branch_input),
-                                    ),
-                                ];
-                                __sfn::parallel(exec, branches).await
-                            };
-                            let result = result?;
-                            let mut __source = result;
-                            __sfn::check_template_paths(
-                                exec,
-                                &__source,
-                                &[
-                                    (&[__sfn::path::Step::Index(0i64)], "$[0]", "totals.$"),
-                                    (
-                                        &[
-                                            __sfn::path::Step::Index(1i64),
-                                            __sfn::path::Step::Field("sha256"),
-                                        ],
-                                        "$[1].sha256",
-                                        "fingerprint.$",
-                                    ),
-                                ],
-                            )?;
-                            let result = __sfn::obj([
-                                (
-                                    "totals",
-                                    __sfn::path::take(
-                                        &mut __source,
-                                        &[__sfn::path::Step::Index(0i64)],
-                                    ),
-                                ),
-                                (
-                                    "fingerprint",
-                                    __sfn::path::take(
-                                        &mut __source,
-                                        &[
-                                            __sfn::path::Step::Index(1i64),
-                                            __sfn::path::Step::Field("sha256"),
-                                        ],
-                                    ),
-                                ),
-                            ]);
-                            ::core::result::Result::Ok(result)
-                        }
-                            .await;
-                        let failure = match outcome {
-                            ::core::result::Result::Ok(result) => {
-                                let merging = __sfn::merge_result_or_keep(
-                                    exec,
-                                    ::core::mem::take(&mut data),
-                                    &[__sfn::path::Step::Field("summary")],
-                                    "$.summary",
-                                    result,
-                                );
-                                match merging {
-                                    ::core::result::Result::Ok(merged) => {
-                                        data = merged;
-                                        exec.exit(&data);
-                                        state = State::Publish;
-                                        ::core::option::Option::None
-                                    }
-                                    ::core::result::Result::Err((error, raw)) => {
-                                        data = raw;
-                                        ::core::option::Option::Some(error)
-                                    }
-                                }
-                            }
-                            ::core::result::Result::Err(error) => {
-                                ::core::option::Option::Some(error)
-                            }
-                        };
-                        if let ::core::option::Option::Some(error) = failure {
-                            match __sfn::catch_index(&error, &[&["States.ALL"]]) {
-                                ::core::option::Option::Some(0usize) => {
-                                    data = __sfn::merge_result(
-                                        exec,
-                                        data,
-                                        &[__sfn::path::Step::Field("error")],
-                                        "$.error",
-                                        error.to_output(),
-                                    )?;
-                                    exec.exit(&data);
-                                    state = State::SummaryFailed;
-                                }
-                                _ => return ::core::result::Result::Err(error),
-                            }
-                        }
+                    State::Summarise => self.state_summarise(exec, data).await?,
+                    State::Publish => self.state_publish(exec, data)?,
+                    State::SummaryFailed => self.state_summary_failed(exec, data)?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
+                        state = next;
+                        data = output;
                     }
-                    State::Publish => {
-                        exec.enter("Publish", __sfn::StateKind::Pass, &data);
-                        let input = &data;
-                        let result = __sfn::obj([
-                            (
-                                "label",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
-                                    &[__sfn::path::Step::Field("label")],
-                                    true,
-                                    "$.label",
-                                    "label.$",
-                                )?,
-                            ),
-                            (
-                                "tags",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
-                                    &[__sfn::path::Step::Field("tags")],
-                                    true,
-                                    "$.tags",
-                                    "tags.$",
-                                )?,
-                            ),
-                            (
-                                "summary",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
-                                    &[__sfn::path::Step::Field("summary")],
-                                    true,
-                                    "$.summary",
-                                    "summary.$",
-                                )?,
-                            ),
-                            (
-                                "accepted",
-                                __sfn::template_path(
-                                    exec,
-                                    input,
-                                    &[
-                                        __sfn::path::Step::Field("summary"),
-                                        __sfn::path::Step::Field("totals"),
-                                        __sfn::path::Step::Field("accepted"),
-                                    ],
-                                    true,
-                                    "$.summary.totals.accepted",
-                                    "accepted.$",
-                                )?,
-                            ),
-                        ]);
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
-                    }
-                    State::SummaryFailed => {
-                        exec.enter("Summary failed", __sfn::StateKind::Fail, &data);
-                        let error = ::core::option::Option::Some(
-                            ::std::string::String::from("Pipeline.SummaryFailed"),
-                        );
-                        let cause = ::core::option::Option::Some(
-                            __sfn::text(
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::format(
-                                            &__sfn::Value::from("could not summarise batch {}: {}"),
-                                            &[
-                                                __sfn::template_path(
-                                                    exec,
-                                                    &data,
-                                                    &[__sfn::path::Step::Field("batchId")],
-                                                    true,
-                                                    "$.batchId",
-                                                    "CausePath",
-                                                )?,
-                                                __sfn::template_path(
-                                                    exec,
-                                                    &data,
-                                                    &[
-                                                        __sfn::path::Step::Field("error"),
-                                                        __sfn::path::Step::Field("Cause"),
-                                                    ],
-                                                    true,
-                                                    "$.error.Cause",
-                                                    "CausePath",
-                                                )?,
-                                            ],
-                                        ),
-                                    )?,
-                            ),
-                        );
-                        return ::core::result::Result::Err(
-                            ::sfn_runtime::Error::from_parts(error, cause),
-                        );
-                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
@@ -563,125 +220,21 @@ pub mod pipeline {
             let mut state = NormaliseRecordsItemState::START;
             let mut data = input;
             loop {
-                match state {
+                let step = match state {
                     NormaliseRecordsItemState::HasAnAmount => {
-                        exec.enter("Has an amount?", __sfn::StateKind::Choice, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let next = 'choice: {
-                            if __sfn::is_present(
-                                exec,
-                                &input,
-                                false,
-                                &[
-                                    __sfn::path::Step::Field("record"),
-                                    __sfn::path::Step::Field("amount"),
-                                ],
-                            )
-                                && __sfn::test(
-                                    exec,
-                                    &input,
-                                    (
-                                        false,
-                                        &[
-                                            __sfn::path::Step::Field("record"),
-                                            __sfn::path::Step::Field("amount"),
-                                        ],
-                                        "$.record.amount",
-                                    ),
-                                    __sfn::choice::is_numeric,
-                                )?
-                            {
-                                break 'choice NormaliseRecordsItemState::Normalise;
-                            }
-                            NormaliseRecordsItemState::Reject
-                        };
-                        data = input;
-                        exec.exit(&data);
-                        state = next;
+                        self.state_has_an_amount(exec, data)?
                     }
                     NormaliseRecordsItemState::Normalise => {
-                        exec.enter("Normalise", __sfn::StateKind::Task, &data);
-                        let input = &data;
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let mut retry = __sfn::RetryState::<1usize>::new();
-                        let result = loop {
-                            let attempt = __sfn::invoke(
-                                    exec,
-                                    &__sfn::TaskSpec {
-                                        state: "Normalise",
-                                        resource: "arn:aws:lambda:us-east-1:123456789012:function:normalise-record",
-                                        kind: __sfn::ResourceKind::LambdaFunction,
-                                        uses_token: false,
-                                    },
-                                    input.clone(),
-                                    timeout,
-                                    heartbeat,
-                                    |input, ctx| self.handlers.normalise_record(input, ctx),
-                                )
-                                .await;
-                            match attempt {
-                                ::core::result::Result::Err(error) => {
-                                    match retry
-                                        .next_delay(
-                                            &[
-                                                __sfn::Retrier {
-                                                    error_equals: &["Pipeline.Throttled"],
-                                                    interval_seconds: 1f64,
-                                                    max_attempts: 3u32,
-                                                    backoff_rate: 2f64,
-                                                    max_delay_seconds: ::core::option::Option::None,
-                                                    full_jitter: false,
-                                                },
-                                            ],
-                                            &error,
-                                        )
-                                    {
-                                        ::core::option::Option::Some(delay) => {
-                                            __sfn::sleep(delay).await;
-                                            exec.count_retry();
-                                        }
-                                        ::core::option::Option::None => {
-                                            break ::core::result::Result::Err(error);
-                                        }
-                                    }
-                                }
-                                ok => break ok,
-                            }
-                        };
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                        self.state_normalise(exec, data).await?
                     }
-                    NormaliseRecordsItemState::Reject => {
-                        exec.enter("Reject", __sfn::StateKind::Pass, &data);
-                        let mut __source = ::core::mem::take(&mut data);
-                        __sfn::check_template_paths(
-                            exec,
-                            &__source,
-                            &[
-                                (
-                                    &[__sfn::path::Step::Field("position")],
-                                    "$.position",
-                                    "position.$",
-                                ),
-                            ],
-                        )?;
-                        let result = __sfn::obj([
-                            (
-                                "position",
-                                __sfn::path::take(
-                                    &mut __source,
-                                    &[__sfn::path::Step::Field("position")],
-                                ),
-                            ),
-                            ("rejected", __sfn::Value::Bool(true)),
-                        ]);
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                    NormaliseRecordsItemState::Reject => self.state_reject(exec, data)?,
+                };
+                match step {
+                    __sfn::Step::Next(next, output) => {
+                        state = next;
+                        data = output;
                     }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
@@ -694,33 +247,16 @@ pub mod pipeline {
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
             let state = SummariseBranch1State::START;
-            let mut data = input;
+            let data = input;
             loop {
-                match state {
-                    SummariseBranch1State::Totals => {
-                        exec.enter("Totals", __sfn::StateKind::Task, &data);
-                        let input = ::core::mem::take(&mut data);
-                        let timeout = ::core::option::Option::None;
-                        let heartbeat = ::core::option::Option::None;
-                        let result = __sfn::invoke(
-                                exec,
-                                &__sfn::TaskSpec {
-                                    state: "Totals",
-                                    resource: "arn:aws:lambda:us-east-1:123456789012:function:compute-totals",
-                                    kind: __sfn::ResourceKind::LambdaFunction,
-                                    uses_token: false,
-                                },
-                                input,
-                                timeout,
-                                heartbeat,
-                                |input, ctx| self.handlers.compute_totals(input, ctx),
-                            )
-                            .await;
-                        let result = result?;
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                let step = match state {
+                    SummariseBranch1State::Totals => self.state_totals(exec, data).await?,
+                };
+                match step {
+                    __sfn::Step::Next(_, output) => {
+                        return ::core::result::Result::Ok(output);
                     }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
@@ -733,42 +269,591 @@ pub mod pipeline {
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
             let state = SummariseBranch2State::START;
-            let mut data = input;
+            let data = input;
             loop {
-                match state {
+                let step = match state {
                     SummariseBranch2State::Fingerprint => {
-                        exec.enter("Fingerprint", __sfn::StateKind::Pass, &data);
-                        let input = &data;
-                        let result = __sfn::obj([
-                            (
-                                "sha256",
-                                exec
-                                    .intrinsic(
-                                        __sfn::intrinsic::hash(
-                                            &exec
-                                                .intrinsic(
-                                                    __sfn::intrinsic::json_to_string(
-                                                        &__sfn::template_path(
-                                                            exec,
-                                                            input,
-                                                            &[__sfn::path::Step::Field("normalised")],
-                                                            true,
-                                                            "$.normalised",
-                                                            "sha256.$",
-                                                        )?,
-                                                    ),
-                                                )?,
-                                            &__sfn::Value::from("SHA-256"),
-                                        ),
-                                    )?,
-                            ),
-                        ]);
-                        data = result;
-                        exec.exit(&data);
-                        return ::core::result::Result::Ok(data);
+                        self.state_fingerprint(exec, data)?
                     }
+                };
+                match step {
+                    __sfn::Step::Next(_, output) => {
+                        return ::core::result::Result::Ok(output);
+                    }
+                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
+        }
+        /// "Describe batch": Pass state, `examples/workflows/pipeline.asl.json:5`.
+        fn state_describe_batch(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Describe batch", __sfn::StateKind::Pass, &data);
+            let input = &data;
+            let result = __sfn::obj([
+                (
+                    "batchId",
+                    __sfn::template_path(
+                        exec,
+                        input,
+                        &[__sfn::path::Step::Field("batchId")],
+                        true,
+                        "$.batchId",
+                        "batchId.$",
+                    )?,
+                ),
+                (
+                    "records",
+                    __sfn::template_path(
+                        exec,
+                        input,
+                        &[__sfn::path::Step::Field("records")],
+                        true,
+                        "$.records",
+                        "records.$",
+                    )?,
+                ),
+                (
+                    "tags",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::string_split(
+                                __sfn::template_ref(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("tags")],
+                                    "$.tags",
+                                    "tags.$",
+                                )?,
+                                &__sfn::Value::from(","),
+                            ),
+                        )?,
+                ),
+                (
+                    "label",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::format_refs(
+                                &__sfn::Value::from("batch {} ({} records)"),
+                                &[
+                                    __sfn::template_ref(
+                                        exec,
+                                        input,
+                                        &[__sfn::path::Step::Field("batchId")],
+                                        "$.batchId",
+                                        "label.$",
+                                    )?,
+                                    &exec
+                                        .intrinsic(
+                                            __sfn::intrinsic::array_length(
+                                                __sfn::template_ref(
+                                                    exec,
+                                                    input,
+                                                    &[__sfn::path::Step::Field("records")],
+                                                    "$.records",
+                                                    "label.$",
+                                                )?,
+                                            ),
+                                        )?,
+                                ],
+                            ),
+                        )?,
+                ),
+            ]);
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::NormaliseRecords, data))
+        }
+        /// "Normalise records": Map state, `examples/workflows/pipeline.asl.json:15`.
+        async fn state_normalise_records(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Normalise records", __sfn::StateKind::Map, &data);
+            let input = &data;
+            let result = {
+                let spec = __sfn::MapSpec {
+                    state: "Normalise records",
+                    max_concurrency: 4u64,
+                    tolerated_count: ::core::option::Option::None,
+                    tolerated_percentage: ::core::option::Option::None,
+                };
+                let items = __sfn::items_ref(
+                        exec,
+                        __sfn::read_path_ref(
+                            exec,
+                            input,
+                            &[__sfn::path::Step::Field("records")],
+                            "$.records",
+                        )?,
+                        "$.records",
+                    )?
+                    .iter();
+                __sfn::map(
+                        exec,
+                        spec,
+                        items,
+                        |
+                            exec: &mut __sfn::Exec,
+                            __index: usize,
+                            __item: &__sfn::Value,
+                        | -> ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> {
+                            ::core::result::Result::Ok(
+                                __sfn::obj([
+                                    ("position", __sfn::Value::from(__index)),
+                                    (
+                                        "record",
+                                        __sfn::template_item_path(
+                                            exec,
+                                            __item,
+                                            input,
+                                            &[],
+                                            true,
+                                            "$$.Map.Item.Value",
+                                            "record.$",
+                                        )?,
+                                    ),
+                                    (
+                                        "batchId",
+                                        __sfn::template_path(
+                                            exec,
+                                            input,
+                                            &[__sfn::path::Step::Field("batchId")],
+                                            true,
+                                            "$.batchId",
+                                            "batchId.$",
+                                        )?,
+                                    ),
+                                ]),
+                            )
+                        },
+                        |exec, input| self.run_normalise_records_item(exec, input),
+                    )
+                    .await
+                    .map(__sfn::Value::Array)
+            };
+            let result = result?;
+            data = __sfn::merge_result(
+                exec,
+                data,
+                &[__sfn::path::Step::Field("normalised")],
+                "$.normalised",
+                result,
+            )?;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Summarise, data))
+        }
+        /// "Summarise": Parallel state, `examples/workflows/pipeline.asl.json:57`.
+        async fn state_summarise(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Summarise", __sfn::StateKind::Parallel, &data);
+            let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
+                let input = data.clone();
+                let result = {
+                    let branch_input = input;
+                    let branches = [
+                        __sfn::branch(
+                            self
+                                .run_summarise_branch_1(exec.branch(), branch_input.clone()),
+                        ),
+                        __sfn::branch(
+                            self.run_summarise_branch_2(exec.branch(), branch_input),
+                        ),
+                    ];
+                    __sfn::parallel(exec, branches).await
+                };
+                let result = result?;
+                let mut __source = result;
+                __sfn::check_template_paths(
+                    exec,
+                    &__source,
+                    &[
+                        (&[__sfn::path::Step::Index(0i64)], "$[0]", "totals.$"),
+                        (
+                            &[
+                                __sfn::path::Step::Index(1i64),
+                                __sfn::path::Step::Field("sha256"),
+                            ],
+                            "$[1].sha256",
+                            "fingerprint.$",
+                        ),
+                    ],
+                )?;
+                let result = __sfn::obj([
+                    (
+                        "totals",
+                        __sfn::path::take(
+                            &mut __source,
+                            &[__sfn::path::Step::Index(0i64)],
+                        ),
+                    ),
+                    (
+                        "fingerprint",
+                        __sfn::path::take(
+                            &mut __source,
+                            &[
+                                __sfn::path::Step::Index(1i64),
+                                __sfn::path::Step::Field("sha256"),
+                            ],
+                        ),
+                    ),
+                ]);
+                ::core::result::Result::Ok(result)
+            }
+                .await;
+            let (error, __raw) = match outcome {
+                ::core::result::Result::Ok(result) => {
+                    let merging = __sfn::merge_result_or_keep(
+                        exec,
+                        ::core::mem::take(&mut data),
+                        &[__sfn::path::Step::Field("summary")],
+                        "$.summary",
+                        result,
+                    );
+                    match merging {
+                        ::core::result::Result::Ok(merged) => {
+                            data = merged;
+                            exec.exit(&data);
+                            return ::core::result::Result::Ok(
+                                __sfn::Step::Next(State::Publish, data),
+                            );
+                        }
+                        ::core::result::Result::Err(failed) => failed,
+                    }
+                }
+                ::core::result::Result::Err(error) => (error, data),
+            };
+            match __sfn::catch_index(&error, &[&["States.ALL"]]) {
+                ::core::option::Option::Some(0usize) => {
+                    let data = __sfn::merge_result(
+                        exec,
+                        __raw,
+                        &[__sfn::path::Step::Field("error")],
+                        "$.error",
+                        error.to_output(),
+                    )?;
+                    exec.exit(&data);
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(State::SummaryFailed, data),
+                    )
+                }
+                _ => ::core::result::Result::Err(error),
+            }
+        }
+        /// "Publish": Pass state, `examples/workflows/pipeline.asl.json:82`.
+        fn state_publish(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Publish", __sfn::StateKind::Pass, &data);
+            let input = &data;
+            let result = __sfn::obj([
+                (
+                    "label",
+                    __sfn::template_path(
+                        exec,
+                        input,
+                        &[__sfn::path::Step::Field("label")],
+                        true,
+                        "$.label",
+                        "label.$",
+                    )?,
+                ),
+                (
+                    "tags",
+                    __sfn::template_path(
+                        exec,
+                        input,
+                        &[__sfn::path::Step::Field("tags")],
+                        true,
+                        "$.tags",
+                        "tags.$",
+                    )?,
+                ),
+                (
+                    "summary",
+                    __sfn::template_path(
+                        exec,
+                        input,
+                        &[__sfn::path::Step::Field("summary")],
+                        true,
+                        "$.summary",
+                        "summary.$",
+                    )?,
+                ),
+                (
+                    "accepted",
+                    __sfn::template_path(
+                        exec,
+                        input,
+                        &[
+                            __sfn::path::Step::Field("summary"),
+                            __sfn::path::Step::Field("totals"),
+                            __sfn::path::Step::Field("accepted"),
+                        ],
+                        true,
+                        "$.summary.totals.accepted",
+                        "accepted.$",
+                    )?,
+                ),
+            ]);
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Summary failed": Fail state, `examples/workflows/pipeline.asl.json:92`.
+        fn state_summary_failed(
+            &self,
+            exec: &mut __sfn::Exec,
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            exec.enter("Summary failed", __sfn::StateKind::Fail, &data);
+            let error = ::core::option::Option::Some(
+                ::std::string::String::from("Pipeline.SummaryFailed"),
+            );
+            let cause = ::core::option::Option::Some(
+                __sfn::text(
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::format_refs(
+                                &__sfn::Value::from("could not summarise batch {}: {}"),
+                                &[
+                                    __sfn::template_ref(
+                                        exec,
+                                        &data,
+                                        &[__sfn::path::Step::Field("batchId")],
+                                        "$.batchId",
+                                        "CausePath",
+                                    )?,
+                                    __sfn::template_ref(
+                                        exec,
+                                        &data,
+                                        &[
+                                            __sfn::path::Step::Field("error"),
+                                            __sfn::path::Step::Field("Cause"),
+                                        ],
+                                        "$.error.Cause",
+                                        "CausePath",
+                                    )?,
+                                ],
+                            ),
+                        )?,
+                ),
+            );
+            ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause))
+        }
+        /// "Has an amount?": Choice state, `examples/workflows/pipeline.asl.json:28`.
+        fn state_has_an_amount(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<NormaliseRecordsItemState>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Has an amount?", __sfn::StateKind::Choice, &data);
+            let input = ::core::mem::take(&mut data);
+            let next = 'choice: {
+                if __sfn::is_present(
+                    exec,
+                    &input,
+                    false,
+                    &[
+                        __sfn::path::Step::Field("record"),
+                        __sfn::path::Step::Field("amount"),
+                    ],
+                )
+                    && __sfn::test(
+                        exec,
+                        &input,
+                        (
+                            false,
+                            &[
+                                __sfn::path::Step::Field("record"),
+                                __sfn::path::Step::Field("amount"),
+                            ],
+                            "$.record.amount",
+                        ),
+                        __sfn::choice::is_numeric,
+                    )?
+                {
+                    break 'choice NormaliseRecordsItemState::Normalise;
+                }
+                NormaliseRecordsItemState::Reject
+            };
+            data = input;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+        }
+        /// "Normalise": Task state, `examples/workflows/pipeline.asl.json:41`.
+        async fn state_normalise(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<NormaliseRecordsItemState>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Normalise", __sfn::StateKind::Task, &data);
+            let input = &data;
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let mut retry = __sfn::RetryState::<1usize>::new();
+            let result = loop {
+                let attempt = __sfn::invoke(
+                        exec,
+                        &__sfn::TaskSpec {
+                            state: "Normalise",
+                            resource: "arn:aws:lambda:us-east-1:123456789012:function:normalise-record",
+                            kind: __sfn::ResourceKind::LambdaFunction,
+                            uses_token: false,
+                        },
+                        input.clone(),
+                        timeout,
+                        heartbeat,
+                        |input, ctx| self.handlers.normalise_record(input, ctx),
+                    )
+                    .await;
+                match attempt {
+                    ::core::result::Result::Err(error) => {
+                        match retry
+                            .next_delay(
+                                &[
+                                    __sfn::Retrier {
+                                        error_equals: &["Pipeline.Throttled"],
+                                        interval_seconds: 1f64,
+                                        max_attempts: 3u32,
+                                        backoff_rate: 2f64,
+                                        max_delay_seconds: ::core::option::Option::None,
+                                        full_jitter: false,
+                                    },
+                                ],
+                                &error,
+                            )
+                        {
+                            ::core::option::Option::Some(delay) => {
+                                __sfn::sleep(delay).await;
+                                exec.count_retry();
+                            }
+                            ::core::option::Option::None => {
+                                break ::core::result::Result::Err(error);
+                            }
+                        }
+                    }
+                    ok => break ok,
+                }
+            };
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Reject": Pass state, `examples/workflows/pipeline.asl.json:47`.
+        fn state_reject(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<NormaliseRecordsItemState>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Reject", __sfn::StateKind::Pass, &data);
+            let mut __source = ::core::mem::take(&mut data);
+            __sfn::check_template_paths(
+                exec,
+                &__source,
+                &[(&[__sfn::path::Step::Field("position")], "$.position", "position.$")],
+            )?;
+            let result = __sfn::obj([
+                (
+                    "position",
+                    __sfn::path::take(
+                        &mut __source,
+                        &[__sfn::path::Step::Field("position")],
+                    ),
+                ),
+                ("rejected", __sfn::Value::Bool(true)),
+            ]);
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Totals": Task state, `examples/workflows/pipeline.asl.json:63`.
+        async fn state_totals(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<SummariseBranch1State>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Totals", __sfn::StateKind::Task, &data);
+            let input = ::core::mem::take(&mut data);
+            let timeout = ::core::option::Option::None;
+            let heartbeat = ::core::option::Option::None;
+            let result = __sfn::invoke(
+                    exec,
+                    &__sfn::TaskSpec {
+                        state: "Totals",
+                        resource: "arn:aws:lambda:us-east-1:123456789012:function:compute-totals",
+                        kind: __sfn::ResourceKind::LambdaFunction,
+                        uses_token: false,
+                    },
+                    input,
+                    timeout,
+                    heartbeat,
+                    |input, ctx| self.handlers.compute_totals(input, ctx),
+                )
+                .await;
+            let result = result?;
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
+        }
+        /// "Fingerprint": Pass state, `examples/workflows/pipeline.asl.json:69`.
+        fn state_fingerprint(
+            &self,
+            exec: &mut __sfn::Exec,
+            mut data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<
+            __sfn::Step<SummariseBranch2State>,
+            ::sfn_runtime::Error,
+        > {
+            exec.enter("Fingerprint", __sfn::StateKind::Pass, &data);
+            let input = &data;
+            let result = __sfn::obj([
+                (
+                    "sha256",
+                    exec
+                        .intrinsic(
+                            __sfn::intrinsic::hash(
+                                &exec
+                                    .intrinsic(
+                                        __sfn::intrinsic::json_to_string(
+                                            __sfn::template_ref(
+                                                exec,
+                                                input,
+                                                &[__sfn::path::Step::Field("normalised")],
+                                                "$.normalised",
+                                                "sha256.$",
+                                            )?,
+                                        ),
+                                    )?,
+                                &__sfn::Value::from("SHA-256"),
+                            ),
+                        )?,
+                ),
+            ]);
+            data = result;
+            exec.exit(&data);
+            ::core::result::Result::Ok(__sfn::Step::End(data))
         }
     }
 }

@@ -503,6 +503,16 @@ impl Exec {
     }
 }
 
+/// Where a state's function says to go: to the next state of its block with
+/// the new data, or out of the block with its output.
+#[derive(Debug)]
+pub enum Step<S> {
+    /// Continue with state `S`.
+    Next(S, Value),
+    /// The block ends with this output.
+    End(Value),
+}
+
 /// How a run loop ended.
 #[derive(Debug)]
 pub enum Outcome {
