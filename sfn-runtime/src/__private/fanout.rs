@@ -204,6 +204,7 @@ where
     let mut results = vec![Value::Null; total];
     let mut items = items.into_iter().enumerate();
     let mut running = FuturesUnordered::new();
+    let mut spare = None;
     let mut failed = 0u64;
     let name = spec.state;
     let mut finish = |exec: &mut Exec,
@@ -264,13 +265,25 @@ where
                     record.input = input.clone();
                     record.start_date = Some(exec.now());
                 }
-                running.push(run(exec.branch(), input).map(move |r| (index, r)));
-                // Poll the new iteration now: if it completes at once, it is
-                // dropped before the next one is created.
-                if let Poll::Ready(Some((index, outcome))) = running.poll_next_unpin(cx) {
-                    if let Err(error) = finish(exec, index, outcome, &mut keep) {
-                        return Poll::Ready(Err(error));
+                // Poll the new iteration at once, in a box kept from an
+                // iteration that completed: one that completes now needs no
+                // allocation and no place among the waiting ones.
+                let iteration = run(exec.branch(), input).map(move |r| (index, r));
+                let mut slot = match spare.take() {
+                    Some(mut slot) => {
+                        Pin::set(&mut slot, iteration);
+                        slot
                     }
+                    None => Box::pin(iteration),
+                };
+                match slot.as_mut().poll(cx) {
+                    Poll::Ready((index, outcome)) => {
+                        spare = Some(slot);
+                        if let Err(error) = finish(exec, index, outcome, &mut keep) {
+                            return Poll::Ready(Err(error));
+                        }
+                    }
+                    Poll::Pending => running.push(slot),
                 }
             }
             match running.poll_next_unpin(cx) {
