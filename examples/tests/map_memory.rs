@@ -86,7 +86,7 @@ fn map_over_100_000_items_uses_memory_in_proportion_to_the_data() {
         peak as f64 / input_bytes as f64
     );
     assert!(
-        peak < 5 * input_bytes,
+        peak < 4 * input_bytes,
         "peak {peak} bytes for an input of {input_bytes} bytes"
     );
 }
