@@ -48,25 +48,42 @@ pub async fn parallel<const N: usize>(
 ) -> Result<Value, Error> {
     exec.event("ParallelStateStarted", |_| Map::new());
     let mut results = vec![Value::Null; N];
-    let mut running: FuturesUnordered<_> = branches
-        .into_iter()
-        .enumerate()
-        .map(|(i, b)| b.map(move |r| (i, r)))
-        .collect();
-    while let Some((i, outcome)) = running.next().await {
-        match outcome {
-            Ok(output) => results[i] = output,
-            Err(error) => {
-                drop(running);
-                exec.join();
-                exec.event("ParallelStateFailed", |_| error_details(&error));
-                return Err(error);
+    let mut unstarted = Some(branches);
+    let mut running = FuturesUnordered::new();
+    // Each branch is polled once in order; only those that wait are kept,
+    // and polled as they are woken.
+    let outcome = poll_fn(|cx| {
+        if let Some(branches) = unstarted.take() {
+            for (i, mut branch) in branches.into_iter().enumerate() {
+                match branch.as_mut().poll(cx) {
+                    Poll::Ready(Ok(output)) => results[i] = output,
+                    Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+                    Poll::Pending => running.push(branch.map(move |r| (i, r))),
+                }
             }
         }
-    }
+        loop {
+            match running.poll_next_unpin(cx) {
+                Poll::Ready(Some((i, Ok(output)))) => results[i] = output,
+                Poll::Ready(Some((_, Err(error)))) => return Poll::Ready(Err(error)),
+                Poll::Ready(None) => return Poll::Ready(Ok(())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    })
+    .await;
+    drop(running);
     exec.join();
-    exec.event("ParallelStateSucceeded", |_| Map::new());
-    Ok(Value::Array(results))
+    match outcome {
+        Ok(()) => {
+            exec.event("ParallelStateSucceeded", |_| Map::new());
+            Ok(Value::Array(results))
+        }
+        Err(error) => {
+            exec.event("ParallelStateFailed", |_| error_details(&error));
+            Err(error)
+        }
+    }
 }
 
 /// How a Map state runs its iterations.
