@@ -162,7 +162,7 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     let reads_context = m.reads_context;
     let nested = m.blocks.iter().skip(1).map(|b| {
         let name = ident(&b.fn_name);
-        let body = emit_run_loop(m, b);
+        let body = emit_run_loop(b);
         let doc = format!(" Runs {}: one match arm per state.", b.role);
         let allow = loop_allow(b);
         quote! {
@@ -179,7 +179,7 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
         }
     });
     let top = &m.blocks[0];
-    let top_body = emit_run_loop(m, top);
+    let top_body = emit_run_loop(top);
     let top_allow = loop_allow(top);
     let state_fns = m
         .blocks
@@ -271,9 +271,8 @@ fn loop_allow(b: &Block<'_>) -> Option<TokenStream> {
 }
 
 /// The body of a block's run loop: its state and data, and one arm per state.
-fn emit_run_loop(m: &Machine<'_>, b: &Block<'_>) -> TokenStream {
+fn emit_run_loop(b: &Block<'_>) -> TokenStream {
     let ty = ident(&b.enum_name);
-    let _ = m;
     let arms = b.states.iter().map(|s| emit_arm(b, s));
     let (state_binding, data_binding, next) = if transitions(b) {
         (
@@ -502,10 +501,10 @@ fn template_in(t: &Template, source: &TokenStream, item: bool) -> TokenStream {
             let items = items.iter().map(|i| template_in(i, source, item));
             quote! { #rt::arr([#(#items),*]) }
         }
-        Template::Path { path, field } if item && item_path(path, source, field).is_some() => {
-            item_path(path, source, field).unwrap_or_default()
-        }
         Template::Path { path, field } => {
+            if let Some(read) = item.then(|| item_path(path, source, field)).flatten() {
+                return read;
+            }
             let steps = steps_tokens(&path.steps);
             let text = &path.text;
             let definite = path.is_definite();
@@ -1268,7 +1267,7 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
 
 /// An expression of a count field's value: a literal, or read by its `…Path`
 /// and checked by `check` (a runtime function).
-fn count_expr(c: &Option<Count>, source: &TokenStream, check: &str, awaits: bool) -> TokenStream {
+fn count_expr(c: &Option<Count>, source: &TokenStream, check: &str) -> TokenStream {
     match c {
         None => quote! { ::core::option::Option::None },
         Some(Count::Literal(n)) => quote! { ::core::option::Option::Some(#n) },
@@ -1276,8 +1275,7 @@ fn count_expr(c: &Option<Count>, source: &TokenStream, check: &str, awaits: bool
             let read = read_path(p, source);
             let text = &p.text;
             let check = format_ident!("{}", check);
-            let wait = awaits.then(|| quote! { .await });
-            quote! { ::core::option::Option::Some(__sfn::#check(exec, &#read, #text)#wait?) }
+            quote! { ::core::option::Option::Some(__sfn::#check(exec, &#read, #text)?) }
         }
     }
 }
@@ -1318,7 +1316,7 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
             quote! { #rt::max_concurrency_path(exec, &#read, #text).await? }
         }
     };
-    let tolerated_count = count_expr(&map.tolerated_count, &source, "tolerated_count_path", false);
+    let tolerated_count = count_expr(&map.tolerated_count, &source, "tolerated_count_path");
     let tolerated_percentage = match &map.tolerated_percentage {
         None => quote! { ::core::option::Option::None },
         Some(Percentage::Literal(n)) => quote! { ::core::option::Option::Some(#n) },

@@ -199,7 +199,7 @@ impl<'d> Lowerer<'d, '_> {
                         let role = format!(
                             "branch {} of Parallel state \"{}\"",
                             i + 1,
-                            doc_name(&state.name)
+                            crate::emit::doc_text(&state.name)
                         );
                         blocks.push(self.block(branch, ty, f, role));
                     }
@@ -210,7 +210,7 @@ impl<'d> Lowerer<'d, '_> {
                         let f = self.fn_names.unique(format!("run_{prefix}_item"), "_");
                         let role = format!(
                             "the item processor of Map state \"{}\"",
-                            doc_name(&state.name)
+                            crate::emit::doc_text(&state.name)
                         );
                         blocks.push(self.block(processor, ty, f, role));
                     }
@@ -289,11 +289,6 @@ impl<'d> Lowerer<'d, '_> {
         self.methods[index].states.push(used_by);
         index
     }
-}
-
-/// A state name for a doc comment.
-fn doc_name(name: &str) -> String {
-    crate::emit::doc_text(name)
 }
 
 /// The function a `lambda:invoke` task names literally in `Parameters.FunctionName`

@@ -172,10 +172,7 @@ pub fn fail_field(
             Value::String(s) => Ok(s.clone()),
             other => Ok(path::compact(other)),
         },
-        None => Err(exec.runtime_error(format_args!(
-            "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
-            path::compact(data)
-        ))),
+        None => Err(super::value::not_found(exec, data, text, field)),
     }
 }
 

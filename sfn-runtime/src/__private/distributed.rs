@@ -441,13 +441,19 @@ pub fn integer(value: &Value) -> Option<i64> {
 /// `MaxConcurrencyPath`: `The MaxItemsPath field refers to value "NoNumber" which is not a valid
 /// integer: $.max` (strings shown raw, other values as compact JSON).
 pub fn path_integer(field: &str, path_text: &str, value: &Value) -> Result<i64, String> {
-    integer(value).ok_or_else(|| {
-        let shown = match value {
-            Value::String(text) => text.clone(),
-            other => super::path::compact(other),
-        };
-        format!("The {field} field refers to value \"{shown}\" which is not a valid integer: {path_text}")
-    })
+    integer(value).ok_or_else(|| not_a_valid(field, value, "integer", path_text))
+}
+
+/// AWS's wording for a `…Path` field whose value is not a valid `kind`
+/// (`integer`, `float`): strings shown raw, other values as compact JSON.
+pub fn not_a_valid(field: &str, value: &Value, kind: &str, path_text: &str) -> String {
+    let shown = match value {
+        Value::String(text) => text.clone(),
+        other => super::path::compact(other),
+    };
+    format!(
+        "The {field} field refers to value \"{shown}\" which is not a valid {kind}: {path_text}"
+    )
 }
 
 /// `MaxItems` from an integer (a `MaxItemsPath` value or a JSONata result), for [`read_items`].

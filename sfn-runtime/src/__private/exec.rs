@@ -431,41 +431,19 @@ impl Exec {
     /// Ends an execution run by `run`: its output, or how it failed. Unlike
     /// [`finish`](Exec::finish), it derives no identities and keeps no history.
     pub fn finish_result(self, outcome: Outcome) -> Result<Value, ExecutionError> {
-        let status = match outcome {
-            Outcome::Succeeded(output) => return Ok(output),
-            Outcome::Failed(err) => {
-                return Err(ExecutionError {
-                    status: Status::Failed,
-                    error: (!err.name().is_empty()).then(|| err.name().to_owned()),
-                    cause: err.cause().map(str::to_owned),
-                });
-            }
-            Outcome::TimedOut => Status::TimedOut,
-            Outcome::Aborted => Status::Aborted,
-        };
-        Err(ExecutionError {
-            status,
-            error: (status == Status::TimedOut).then(|| names::TIMEOUT.to_owned()),
-            cause: None,
-        })
+        match outcome.into_parts() {
+            (_, Some(output), ..) => Ok(output),
+            (status, None, error, cause) => Err(ExecutionError {
+                status,
+                error,
+                cause,
+            }),
+        }
     }
 
     /// Ends the execution with the result of its run loop (or of [`drive`]).
     pub fn finish(mut self, outcome: Outcome) -> Execution {
-        let (status, output, error, cause) = match outcome {
-            Outcome::Succeeded(output) => (Status::Succeeded, Some(output), None, None),
-            Outcome::Failed(err) => {
-                let error = (!err.name().is_empty()).then(|| err.name().to_owned());
-                (Status::Failed, None, error, err.cause().map(str::to_owned))
-            }
-            Outcome::TimedOut => (
-                Status::TimedOut,
-                None,
-                Some(names::TIMEOUT.to_owned()),
-                None,
-            ),
-            Outcome::Aborted => (Status::Aborted, None, None, None),
-        };
+        let (status, output, error, cause) = outcome.into_parts();
         let kind = match status {
             Status::Succeeded => "ExecutionSucceeded",
             Status::Failed => "ExecutionFailed",
@@ -524,6 +502,26 @@ pub enum Outcome {
     TimedOut,
     /// The execution was stopped.
     Aborted,
+}
+
+impl Outcome {
+    /// The status, output, error name and cause an execution reports.
+    fn into_parts(self) -> (Status, Option<Value>, Option<String>, Option<String>) {
+        match self {
+            Outcome::Succeeded(output) => (Status::Succeeded, Some(output), None, None),
+            Outcome::Failed(err) => {
+                let error = (!err.name().is_empty()).then(|| err.name().to_owned());
+                (Status::Failed, None, error, err.cause().map(str::to_owned))
+            }
+            Outcome::TimedOut => (
+                Status::TimedOut,
+                None,
+                Some(names::TIMEOUT.to_owned()),
+                None,
+            ),
+            Outcome::Aborted => (Status::Aborted, None, None, None),
+        }
+    }
 }
 
 /// Runs the run loop `machine` under the execution timeout and abort handle.

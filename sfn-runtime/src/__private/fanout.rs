@@ -73,17 +73,29 @@ pub async fn parallel<const N: usize>(
     })
     .await;
     drop(running);
+    ended(
+        exec,
+        outcome,
+        "ParallelStateSucceeded",
+        "ParallelStateFailed",
+    )?;
+    Ok(Value::Array(results))
+}
+
+/// After the branches or iterations of a state: its next event follows the
+/// newest one of the execution, and says how the state ended.
+fn ended(
+    exec: &mut Exec,
+    outcome: Result<(), Error>,
+    succeeded: &'static str,
+    failed: &'static str,
+) -> Result<(), Error> {
     exec.join();
-    match outcome {
-        Ok(()) => {
-            exec.event("ParallelStateSucceeded", |_| Map::new());
-            Ok(Value::Array(results))
-        }
-        Err(error) => {
-            exec.event("ParallelStateFailed", |_| error_details(&error));
-            Err(error)
-        }
+    match &outcome {
+        Ok(()) => exec.event(succeeded, |_| Map::new()),
+        Err(error) => exec.event(failed, |_| error_details(error)),
     }
+    outcome
 }
 
 /// How a Map state runs its iterations.
@@ -317,17 +329,8 @@ where
     })
     .await;
     drop(running);
-    exec.join();
-    match outcome {
-        Ok(()) => {
-            exec.event("MapStateSucceeded", |_| Map::new());
-            Ok(results)
-        }
-        Err(error) => {
-            exec.event("MapStateFailed", |_| error_details(&error));
-            Err(error)
-        }
-    }
+    ended(exec, outcome, "MapStateSucceeded", "MapStateFailed")?;
+    Ok(results)
 }
 
 fn iteration(index: usize, name: &str) -> Map<String, Value> {
@@ -341,36 +344,28 @@ fn iteration(index: usize, name: &str) -> Map<String, Value> {
 pub fn items_ref<'v>(exec: &Exec, items: &'v Value, text: &str) -> Result<&'v [Value], Error> {
     match items {
         Value::Array(items) => Ok(items),
-        _ => Err(exec.runtime_error(format_args!(
-            "Reference path \"{text}\" must point to array."
-        ))),
+        _ => Err(not_an_array(exec, text)),
     }
+}
+
+fn not_an_array(exec: &Exec, text: &str) -> Error {
+    exec.runtime_error(format_args!(
+        "Reference path \"{text}\" must point to array."
+    ))
 }
 
 /// A Map state's items: the value at `ItemsPath` must be an array.
 pub fn map_items(exec: &Exec, items: Value, text: &str) -> Result<Vec<Value>, Error> {
     match items {
         Value::Array(items) => Ok(items),
-        _ => Err(exec.runtime_error(format_args!(
-            "Reference path \"{text}\" must point to array."
-        ))),
+        _ => Err(not_an_array(exec, text)),
     }
 }
 
 /// How AWS shows a bad value in the messages of the `…Path` fields: strings
 /// as they are, anything else as compact JSON.
-fn shown(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => super::path::compact(other),
-    }
-}
-
 fn not_valid(exec: &Exec, field: &str, value: &Value, kind: &str, text: &str) -> Error {
-    exec.runtime_error(format_args!(
-        "The {field} field refers to value \"{}\" which is not a valid {kind}: {text}",
-        shown(value)
-    ))
+    exec.runtime_error(distributed::not_a_valid(field, value, kind, text))
 }
 
 fn integer(value: &Value) -> Option<i64> {

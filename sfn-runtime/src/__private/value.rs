@@ -45,12 +45,16 @@ pub fn template_ref<'v>(
     text: &str,
     field: &str,
 ) -> Result<&'v Value, crate::Error> {
-    path::get(input, steps).map_err(|_| {
-        exec.runtime_error(format_args!(
-            "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
-            path::compact(input)
-        ))
-    })
+    path::get(input, steps).map_err(|_| not_found(exec, input, text, field))
+}
+
+/// AWS's `States.Runtime` error for a template path (`text`, of the member
+/// `field`) that matches nothing in `input`.
+pub(super) fn not_found(exec: &Exec, input: &Value, text: &str, field: &str) -> crate::Error {
+    exec.runtime_error(format_args!(
+        "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
+        path::compact(input)
+    ))
 }
 
 /// The value of a `"key.$": "$$…"` template member, read from the context object.
@@ -82,12 +86,7 @@ pub fn check_template_paths(
     paths: &[(&[Step], &str, &str)],
 ) -> Result<(), crate::Error> {
     for (steps, text, field) in paths {
-        if path::get(input, steps).is_err() {
-            return Err(exec.runtime_error(format_args!(
-                "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
-                path::compact(input)
-            )));
-        }
+        template_ref(exec, input, steps, text, field)?;
     }
     Ok(())
 }
@@ -121,9 +120,6 @@ fn template_value(
     }
     match path::get(source, steps) {
         Ok(v) => Ok(v.clone()),
-        Err(_) => Err(exec.runtime_error(format_args!(
-            "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
-            path::compact(input)
-        ))),
+        Err(_) => Err(not_found(exec, input, text, field)),
     }
 }
