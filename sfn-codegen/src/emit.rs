@@ -15,10 +15,18 @@ use crate::ast::{
 use crate::intrinsic::{Arg, Call, Func};
 use crate::ir::{Block, Machine, StateIr};
 use crate::path::{CmpOp, Filter, Literal as PathLiteral, Path, Root, Step};
+use crate::shape::Shape;
+
+mod shaped;
+use shaped::{emit_shaped_state, shaped};
 
 /// Emits the items of the workflow module (without the `mod` wrapper).
 pub fn emit_items(m: &Machine<'_>) -> TokenStream {
-    let enum_items = m.blocks.iter().map(emit_state_enum);
+    let enum_items = m.blocks.iter().map(|b| {
+        let states = emit_state_enum(b);
+        let inputs = emit_input_enum(b);
+        quote! { #states #inputs }
+    });
     let handlers = emit_handlers(m);
     let workflow = emit_workflow(m);
     quote! {
@@ -164,10 +172,8 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
         let name = ident(&b.fn_name);
         let body = emit_run_loop(b);
         let doc = format!(" Runs {}: one match arm per state.", b.role);
-        let allow = loop_allow(b);
         quote! {
             #[doc = #doc]
-            #allow
             async fn #name(
                 &self,
                 mut exec: __sfn::Exec,
@@ -180,11 +186,12 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     });
     let top = &m.blocks[0];
     let top_body = emit_run_loop(top);
-    let top_allow = loop_allow(top);
-    let state_fns = m
-        .blocks
-        .iter()
-        .flat_map(|b| b.states.iter().map(move |s| emit_state(m, b, s)));
+    let state_fns = m.blocks.iter().flat_map(|b| {
+        b.states
+            .iter()
+            .enumerate()
+            .map(move |(i, s)| emit_state(m, b, i, s))
+    });
     let file_doc = format!(" Runs the workflow `{}`.", m.file);
     quote! {
         #[doc = #file_doc]
@@ -230,7 +237,6 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
             }
 
             /// The run loop: one match arm per state.
-            #top_allow
             async fn run_loop(
                 &self,
                 exec: &mut __sfn::Exec,
@@ -246,66 +252,65 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     }
 }
 
-/// Whether any state of a block transitions to another.
-fn transitions(b: &Block<'_>) -> bool {
-    b.states.iter().any(|s| match s.body {
-        Body::Pass(Pass { transition, .. }) | Body::Wait(Wait { transition, .. }) => {
-            matches!(transition, Transition::Next(_))
-        }
-        Body::Task(t) => matches!(t.transition, Transition::Next(_)) || !t.catch.is_empty(),
-        Body::Parallel(p) => {
-            matches!(p.outcome.transition, Transition::Next(_)) || !p.outcome.catch.is_empty()
-        }
-        Body::Map(m) => {
-            matches!(m.outcome.transition, Transition::Next(_)) || !m.outcome.catch.is_empty()
-        }
-        Body::Choice(_) => true,
-        Body::Succeed(_) | Body::Fail(_) => false,
-    })
-}
-
-fn loop_allow(b: &Block<'_>) -> Option<TokenStream> {
-    (!transitions(b)).then(|| {
-        quote! { #[allow(clippy::never_loop, reason = "no state here transitions to another")] }
-    })
-}
-
-/// The body of a block's run loop: its state and data, and one arm per state.
+/// The body of a block's run loop: where it is, and one arm per state.
 fn emit_run_loop(b: &Block<'_>) -> TokenStream {
-    let ty = ident(&b.enum_name);
+    let ty = ident(&b.input_enum);
+    let start = ident(&b.states[b.start].variant);
     let arms = b.states.iter().map(|s| emit_arm(b, s));
-    let (state_binding, data_binding, next) = if transitions(b) {
-        (
-            quote! { let mut state = #ty::START; },
-            quote! { let mut data = input; },
-            quote! {
-                __sfn::Step::Next(next, output) => {
-                    state = next;
-                    data = output;
-                }
-            },
-        )
-    } else {
-        // No state transitions to another: the first step ends the block.
-        (
-            quote! { let state = #ty::START; },
-            quote! { let data = input; },
-            quote! { __sfn::Step::Next(_, output) => return ::core::result::Result::Ok(output), },
-        )
-    };
     quote! {
-        #state_binding
-        #data_binding
+        let mut next = #ty::#start(input);
         loop {
-            let step = match state {
+            let step = match next {
                 #(#arms)*
             };
             match step {
-                #next
+                __sfn::Step::Next(state) => next = state,
                 __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
             }
         }
     }
+}
+
+/// The enum of where a block's run loop goes next: one variant per state,
+/// carrying its input as one value or as the slots of its [`Shape`].
+fn emit_input_enum(b: &Block<'_>) -> TokenStream {
+    let ty = ident(&b.input_enum);
+    let variants = b.states.iter().zip(&b.inputs).map(|(s, shape)| {
+        let v = ident(&s.variant);
+        let data = shape_type(shape);
+        let doc = match shape.slots() {
+            _ if !shape.is_known() => format!(" \"{}\", with its input.", doc_text(s.name)),
+            1 => format!(
+                " \"{}\", with its input: an object the compiler knows but for one value.",
+                doc_text(s.name)
+            ),
+            n => format!(
+                " \"{}\", with its input: an object the compiler knows but for these {n} values.",
+                doc_text(s.name)
+            ),
+        };
+        quote! { #[doc = #doc] #v(#data) }
+    });
+    let doc = format!(
+        " Where the run loop of {} goes next, with the data: a state and its input.",
+        b.role
+    );
+    quote! {
+        #[doc = #doc]
+        #[allow(clippy::large_enum_variant, reason = "each variant is moved once per transition")]
+        enum #ty {
+            #(#variants,)*
+        }
+    }
+}
+
+/// The type of a state's input of shape `shape`: one value, or an array of its slots.
+fn shape_type(shape: &Shape) -> TokenStream {
+    if !shape.is_known() {
+        return quote! { ::sfn_runtime::Value };
+    }
+    let n = Literal::usize_unsuffixed(shape.slots());
+    quote! { [::sfn_runtime::Value; #n] }
 }
 
 /// Tokens for a compiled path: a `&'static [Step]` expression.
@@ -807,9 +812,9 @@ fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> Toke
 fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
     match t {
         Transition::Next(target) => {
-            let ty = ident(&b.enum_name);
+            let ty = ident(&b.input_enum);
             let v = ident(&b.states[b.target(target)].variant);
-            quote! { ::core::result::Result::Ok(__sfn::Step::Next(#ty::#v, data)) }
+            quote! { ::core::result::Result::Ok(__sfn::Step::Next(#ty::#v(data))) }
         }
         Transition::End => quote! { ::core::result::Result::Ok(__sfn::Step::End(data)) },
     }
@@ -826,19 +831,22 @@ fn awaits(body: &Body) -> bool {
 
 /// The run loop's arm for a state: a call of the state's function.
 fn emit_arm(b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
-    let ty = ident(&b.enum_name);
+    let ty = ident(&b.input_enum);
     let v = ident(&s.variant);
     let f = ident(&s.fn_name);
     if awaits(s.body) {
-        quote! { #ty::#v => self.#f(exec, data).await?, }
+        quote! { #ty::#v(data) => self.#f(exec, data).await?, }
     } else {
-        quote! { #ty::#v => self.#f(exec, data)?, }
+        quote! { #ty::#v(data) => self.#f(exec, data)?, }
     }
 }
 
 /// A state's function: it runs the state on `data` and says where to go next.
-fn emit_state(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
-    let ty = ident(&b.enum_name);
+fn emit_state(m: &Machine<'_>, b: &Block<'_>, index: usize, s: &StateIr<'_>) -> TokenStream {
+    if let Some(e) = shaped(b, index, s) {
+        return emit_shaped_state(b, index, s, &e);
+    }
+    let ty = ident(&b.input_enum);
     let f = ident(&s.fn_name);
     let name = s.name;
     let kind = format_ident!("{}", kind_name(s.body));
@@ -1213,7 +1221,7 @@ fn emit_work(
 }
 
 fn emit_catcher(b: &Block<'_>, index: usize, c: &Catcher) -> TokenStream {
-    let ty = ident(&b.enum_name);
+    let ty = ident(&b.input_enum);
     let target = ident(&b.states[b.target(&c.next)].variant);
     let merged = result_path(
         &c.result_path,
@@ -1224,7 +1232,7 @@ fn emit_catcher(b: &Block<'_>, index: usize, c: &Catcher) -> TokenStream {
         ::core::option::Option::Some(#index) => {
             let data = #merged;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(#ty::#target, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(#ty::#target(data)))
         }
     }
 }
@@ -1505,7 +1513,11 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
 }
 
 /// A Choice condition as a `bool` expression; `nested` ones are parenthesised.
-fn condition(c: &Condition, nested: bool) -> TokenStream {
+/// Where a Choice path reads from: a `&Value` expression and the steps below it.
+type Source<'a> = &'a dyn Fn(&Path) -> (TokenStream, TokenStream);
+
+/// A Choice rule's condition, with each path read where `source` says.
+fn condition_with(c: &Condition, nested: bool, source: Source<'_>) -> TokenStream {
     let rt = quote! { __sfn };
     let group = |tokens: TokenStream| {
         if nested {
@@ -1516,15 +1528,15 @@ fn condition(c: &Condition, nested: bool) -> TokenStream {
     };
     match c {
         Condition::And(items) => {
-            let items = items.iter().map(|i| condition(i, true));
+            let items = items.iter().map(|i| condition_with(i, true, source));
             group(quote! { #(#items)&&* })
         }
         Condition::Or(items) => {
-            let items = items.iter().map(|i| condition(i, true));
+            let items = items.iter().map(|i| condition_with(i, true, source));
             group(quote! { #(#items)||* })
         }
         Condition::Not(inner) => {
-            let inner = condition(inner, true);
+            let inner = condition_with(inner, true, source);
             quote! { !#inner }
         }
         Condition::Test {
@@ -1532,42 +1544,41 @@ fn condition(c: &Condition, nested: bool) -> TokenStream {
             op,
             operand,
         } => {
-            let var_steps = steps_tokens(&variable.steps);
+            let (var_source, var_steps) = source(variable);
             let var_text = &variable.text;
             let context = variable.root == Root::Context;
             if *op == Operator::IsPresent {
                 let expected = matches!(operand, Operand::Bool(true));
                 let test = if expected {
-                    quote! { #rt::is_present(exec, &input, #context, #var_steps) }
+                    quote! { #rt::is_present(exec, #var_source, #context, #var_steps) }
                 } else {
-                    quote! { !#rt::is_present(exec, &input, #context, #var_steps) }
+                    quote! { !#rt::is_present(exec, #var_source, #context, #var_steps) }
                 };
                 return test;
             }
             let variable = quote! { (#context, #var_steps, #var_text) };
             match operand {
                 Operand::Path(p) => {
-                    let steps = steps_tokens(&p.steps);
+                    let (other_source, steps) = source(p);
                     let text = &p.text;
                     let other_context = p.root == Root::Context;
                     let variant = format_ident!("{}", format!("{op:?}"));
                     quote! {
                         #rt::test_path(
                             exec,
-                            &input,
-                            #variable,
-                            (#other_context, #steps, #text),
+                            (#var_source, #variable),
+                            (#other_source, (#other_context, #steps, #text)),
                             #rt::choice::Op::#variant,
                         )?
                     }
                 }
                 Operand::Bool(true) if *op != Operator::BooleanEquals => {
                     let func = format_ident!("{}", operator_fn(*op));
-                    quote! { #rt::test(exec, &input, #variable, #rt::choice::#func)? }
+                    quote! { #rt::test(exec, #var_source, #variable, #rt::choice::#func)? }
                 }
                 _ => {
                     let test = test_expr(*op, operand);
-                    quote! { #rt::test(exec, &input, #variable, |__value| #test)? }
+                    quote! { #rt::test(exec, #var_source, #variable, |__value| #test)? }
                 }
             }
         }
@@ -1624,12 +1635,32 @@ fn operator_fn(op: Operator) -> &'static str {
 }
 
 fn emit_choice(b: &Block<'_>, c: &crate::ast::Choice) -> TokenStream {
-    let ty = ident(&b.enum_name);
     let input = input_path(&c.io, false);
-    // One `if … break` per rule keeps AWS's order and short-circuiting, and stays
-    // readable when several rules share a target.
+    let decide = choice_decide(b, c, &|p: &Path| {
+        (quote! { &input }, steps_tokens(&p.steps))
+    });
+    let out = output_path(&c.io, quote! { input });
+    let input_ty = ident(&b.input_enum);
+    let go = choice_goto(b, c, |t| {
+        let v = ident(&b.states[t].variant);
+        quote! { ::core::result::Result::Ok(__sfn::Step::Next(#input_ty::#v(data))) }
+    });
+    quote! {
+        #input
+        #decide
+        data = #out;
+        exec.exit(&data);
+        #go
+    }
+}
+
+/// `let next = …;`: the state the Choice rules pick, its paths read where
+/// `source` says. One `if … break` per rule keeps AWS's order and
+/// short-circuiting, and stays readable when several rules share a target.
+fn choice_decide(b: &Block<'_>, c: &crate::ast::Choice, source: Source<'_>) -> TokenStream {
+    let ty = ident(&b.enum_name);
     let rules = c.choices.iter().map(|(cond, next)| {
-        let cond = condition(cond, false);
+        let cond = condition_with(cond, false, source);
         let v = ident(&b.states[b.target(next)].variant);
         quote! {
             if #cond {
@@ -1648,16 +1679,63 @@ fn emit_choice(b: &Block<'_>, c: &crate::ast::Choice) -> TokenStream {
             ))
         },
     };
-    let out = output_path(&c.io, quote! { input });
     quote! {
-        #input
         let next = 'choice: {
             #(#rules)*
             #fallback
         };
-        data = #out;
-        exec.exit(&data);
-        ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+    }
+}
+
+/// The distinct states a Choice state may go to, in order of first mention.
+fn choice_targets(b: &Block<'_>, c: &crate::ast::Choice) -> Vec<usize> {
+    let mut targets = Vec::new();
+    for t in c.choices.iter().map(|(_, n)| n).chain(c.default.as_ref()) {
+        let t = b.target(t);
+        if !targets.contains(&t) {
+            targets.push(t);
+        }
+    }
+    targets
+}
+
+/// A `match` on the Choice state's `next` (a state of the block's enum) with
+/// `go` for each target; the last target is the catch-all arm.
+fn choice_goto(
+    b: &Block<'_>,
+    c: &crate::ast::Choice,
+    go: impl Fn(usize) -> TokenStream,
+) -> TokenStream {
+    let ty = ident(&b.enum_name);
+    let targets = choice_targets(b, c);
+    match targets.split_last() {
+        // Validation requires at least one rule.
+        None => quote! {
+            ::core::result::Result::Err(exec.runtime_error(
+                "Failed to transition out of the state. The state does not point to a next state.",
+            ))
+        },
+        Some((last, [])) => {
+            let body = go(*last);
+            quote! {
+                let _ = next;
+                #body
+            }
+        }
+        Some((last, rest)) => {
+            let arms = rest.iter().map(|t| {
+                let v = ident(&b.states[*t].variant);
+                let body = go(*t);
+                quote! { #ty::#v => { #body } }
+            });
+            let body = go(*last);
+            quote! {
+                match next {
+                    #(#arms)*
+                    _ => { #body }
+                }
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use crate::ast::{
 };
 use crate::ident::{self, Namer};
 use crate::path::{Path, Root, Step};
+use crate::shape::Shape;
 use crate::source::SourceFile;
 
 /// A workflow ready to emit.
@@ -46,6 +47,10 @@ pub struct Block<'d> {
     pub role: String,
     /// The display path of the file.
     pub file: String,
+    /// The generated enum of where the run loop goes next, with the data.
+    pub input_enum: String,
+    /// Each state's input shape (see [`crate::shape`]), by state index.
+    pub inputs: Vec<Shape>,
     by_name: HashMap<&'d str, usize>,
 }
 
@@ -148,6 +153,8 @@ impl<'d> Lowerer<'d, '_> {
         self.blocks.push(Block {
             states: Vec::new(),
             start: 0,
+            input_enum: format!("{enum_name}Input"),
+            inputs: Vec::new(),
             enum_name,
             fn_name,
             role,
@@ -261,6 +268,7 @@ impl<'d> Lowerer<'d, '_> {
         block.start = by_name[def.start_at.value.as_str()];
         block.states = states;
         block.by_name = by_name;
+        block.inputs = crate::shape::analyse(block);
         index
     }
 

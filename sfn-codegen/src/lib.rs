@@ -18,6 +18,7 @@ pub mod intrinsic;
 pub mod ir;
 pub mod json;
 pub mod path;
+pub mod shape;
 pub mod source;
 
 mod build;

@@ -71,6 +71,11 @@ fn intrinsics_workflow() {
 }
 
 #[test]
+fn shapes_workflow() {
+    check("examples/tests/workflows/shapes.asl.json");
+}
+
+#[test]
 fn tricky_names_workflow() {
     check("examples/tests/workflows/names.asl.json");
 }

@@ -23,6 +23,15 @@ pub mod distributed {
             }
         }
     }
+    /// Where the run loop of the workflow goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum StateInput {
+        /// "Process orders", with its input.
+        ProcessOrders(::sfn_runtime::Value),
+    }
     /// The states of the item processor of Map state "Process orders", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ProcessOrdersItemState {
@@ -42,6 +51,15 @@ pub mod distributed {
                 ProcessOrdersItemState::SummariseBatch => "Summarise batch",
             }
         }
+    }
+    /// Where the run loop of the item processor of Map state "Process orders" goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum ProcessOrdersItemStateInput {
+        /// "Summarise batch", with its input.
+        SummariseBatch(::sfn_runtime::Value),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -120,46 +138,40 @@ pub mod distributed {
             exec.finish(outcome)
         }
         /// The run loop: one match arm per state.
-        #[allow(clippy::never_loop, reason = "no state here transitions to another")]
         async fn run_loop(
             &self,
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let state = State::START;
-            let data = input;
+            let mut next = StateInput::ProcessOrders(input);
             loop {
-                let step = match state {
-                    State::ProcessOrders => self.state_process_orders(exec, data).await?,
+                let step = match next {
+                    StateInput::ProcessOrders(data) => {
+                        self.state_process_orders(exec, data).await?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(_, output) => {
-                        return ::core::result::Result::Ok(output);
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
         /// Runs the item processor of Map state "Process orders": one match arm per state.
-        #[allow(clippy::never_loop, reason = "no state here transitions to another")]
         async fn run_process_orders_item(
             &self,
             mut exec: __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let state = ProcessOrdersItemState::START;
-            let data = input;
+            let mut next = ProcessOrdersItemStateInput::SummariseBatch(input);
             loop {
-                let step = match state {
-                    ProcessOrdersItemState::SummariseBatch => {
+                let step = match next {
+                    ProcessOrdersItemStateInput::SummariseBatch(data) => {
                         self.state_summarise_batch(exec, data)?
                     }
                 };
                 match step {
-                    __sfn::Step::Next(_, output) => {
-                        return ::core::result::Result::Ok(output);
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -169,7 +181,7 @@ pub mod distributed {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Process orders", __sfn::StateKind::Map, &data);
             let input = ::core::mem::take(&mut data);
             let result = {
@@ -280,7 +292,7 @@ pub mod distributed {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<ProcessOrdersItemState>,
+            __sfn::Step<ProcessOrdersItemStateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Summarise batch", __sfn::StateKind::Pass, &data);

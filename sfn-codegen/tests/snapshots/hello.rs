@@ -26,6 +26,17 @@ pub mod hello {
             }
         }
     }
+    /// Where the run loop of the workflow goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum StateInput {
+        /// "ProcessData", with its input.
+        ProcessData(::sfn_runtime::Value),
+        /// "SaveResults", with its input.
+        SaveResults(::sfn_runtime::Value),
+    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -108,18 +119,18 @@ pub mod hello {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut state = State::START;
-            let mut data = input;
+            let mut next = StateInput::ProcessData(input);
             loop {
-                let step = match state {
-                    State::ProcessData => self.state_process_data(exec, data).await?,
-                    State::SaveResults => self.state_save_results(exec, data).await?,
+                let step = match next {
+                    StateInput::ProcessData(data) => {
+                        self.state_process_data(exec, data).await?
+                    }
+                    StateInput::SaveResults(data) => {
+                        self.state_save_results(exec, data).await?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -129,7 +140,7 @@ pub mod hello {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("ProcessData", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;
@@ -151,14 +162,14 @@ pub mod hello {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::SaveResults, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::SaveResults(data)))
         }
         /// "SaveResults": Task state, `examples/workflows/hello.asl.json:10`.
         async fn state_save_results(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("SaveResults", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;

@@ -37,6 +37,21 @@ pub mod intrinsics {
             }
         }
     }
+    /// Where the run loop of the workflow goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum StateInput {
+        /// "Build", with its input.
+        Build(::sfn_runtime::Value),
+        /// "Probe?", with its input.
+        Probe(::sfn_runtime::Value),
+        /// "Out of range", with its input.
+        OutOfRange(::sfn_runtime::Value),
+        /// "Done", with its input.
+        Done(::sfn_runtime::Value),
+    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -100,20 +115,16 @@ pub mod intrinsics {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut state = State::START;
-            let mut data = input;
+            let mut next = StateInput::Build(input);
             loop {
-                let step = match state {
-                    State::Build => self.state_build(exec, data)?,
-                    State::Probe => self.state_probe(exec, data)?,
-                    State::OutOfRange => self.state_out_of_range(exec, data)?,
-                    State::Done => self.state_done(exec, data)?,
+                let step = match next {
+                    StateInput::Build(data) => self.state_build(exec, data)?,
+                    StateInput::Probe(data) => self.state_probe(exec, data)?,
+                    StateInput::OutOfRange(data) => self.state_out_of_range(exec, data)?,
+                    StateInput::Done(data) => self.state_done(exec, data)?,
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -123,7 +134,7 @@ pub mod intrinsics {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Build", __sfn::StateKind::Pass, &data);
             let input = &data;
             let result = __sfn::obj([
@@ -340,14 +351,14 @@ pub mod intrinsics {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::Probe, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Probe(data)))
         }
         /// "Probe?": Choice state, `examples/tests/workflows/intrinsics.asl.json:24`.
         fn state_probe(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Probe?", __sfn::StateKind::Choice, &data);
             let input = ::core::mem::take(&mut data);
             let next = 'choice: {
@@ -363,14 +374,23 @@ pub mod intrinsics {
             };
             data = input;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+            match next {
+                State::OutOfRange => {
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(StateInput::OutOfRange(data)),
+                    )
+                }
+                _ => {
+                    ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Done(data)))
+                }
+            }
         }
         /// "Out of range": Pass state, `examples/tests/workflows/intrinsics.asl.json:35`.
         fn state_out_of_range(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Out of range", __sfn::StateKind::Pass, &data);
             let input = &data;
             let result = __sfn::obj([
@@ -401,7 +421,7 @@ pub mod intrinsics {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Done", __sfn::StateKind::Succeed, &data);
             let input = ::core::mem::take(&mut data);
             data = {

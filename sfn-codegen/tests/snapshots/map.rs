@@ -23,6 +23,15 @@ pub mod map {
             }
         }
     }
+    /// Where the run loop of the workflow goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum StateInput {
+        /// "Process items", with its input.
+        ProcessItems(::sfn_runtime::Value),
+    }
     /// The states of the item processor of Map state "Process items", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ProcessItemsItemState {
@@ -42,6 +51,15 @@ pub mod map {
                 ProcessItemsItemState::Process => "Process",
             }
         }
+    }
+    /// Where the run loop of the item processor of Map state "Process items" goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum ProcessItemsItemStateInput {
+        /// "Process", with its input.
+        Process(::sfn_runtime::Value),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -110,46 +128,40 @@ pub mod map {
             exec.finish(outcome)
         }
         /// The run loop: one match arm per state.
-        #[allow(clippy::never_loop, reason = "no state here transitions to another")]
         async fn run_loop(
             &self,
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let state = State::START;
-            let data = input;
+            let mut next = StateInput::ProcessItems(input);
             loop {
-                let step = match state {
-                    State::ProcessItems => self.state_process_items(exec, data).await?,
+                let step = match next {
+                    StateInput::ProcessItems(data) => {
+                        self.state_process_items(exec, data).await?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(_, output) => {
-                        return ::core::result::Result::Ok(output);
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
         /// Runs the item processor of Map state "Process items": one match arm per state.
-        #[allow(clippy::never_loop, reason = "no state here transitions to another")]
         async fn run_process_items_item(
             &self,
             mut exec: __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let state = ProcessItemsItemState::START;
-            let data = input;
+            let mut next = ProcessItemsItemStateInput::Process(input);
             loop {
-                let step = match state {
-                    ProcessItemsItemState::Process => {
+                let step = match next {
+                    ProcessItemsItemStateInput::Process(data) => {
                         self.state_process(exec, data).await?
                     }
                 };
                 match step {
-                    __sfn::Step::Next(_, output) => {
-                        return ::core::result::Result::Ok(output);
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -159,7 +171,7 @@ pub mod map {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Process items", __sfn::StateKind::Map, &data);
             let input = __sfn::read_path_ref(
                 exec,
@@ -303,7 +315,7 @@ pub mod map {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<ProcessItemsItemState>,
+            __sfn::Step<ProcessItemsItemStateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Process", __sfn::StateKind::Task, &data);

@@ -49,6 +49,27 @@ pub mod names {
             }
         }
     }
+    /// Where the run loop of the workflow goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum StateInput {
+        /// "fn", with its input.
+        Fn(::sfn_runtime::Value),
+        /// "Self", with its input.
+        Self_(::sfn_runtime::Value),
+        /// "ship order", with its input.
+        ShipOrder(::sfn_runtime::Value),
+        /// "ShipOrder", with its input.
+        ShipOrder2(::sfn_runtime::Value),
+        /// "🚀 Größe ✓", with its input.
+        U1f680GrUf6UdfEU2713(::sfn_runtime::Value),
+        /// "\`\`\`rust\nfn main() {}\n\`\`\`", with its input.
+        RustFnMain(::sfn_runtime::Value),
+        /// "1st", with its input.
+        S1st(::sfn_runtime::Value),
+    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -121,25 +142,23 @@ pub mod names {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut state = State::START;
-            let mut data = input;
+            let mut next = StateInput::Fn(input);
             loop {
-                let step = match state {
-                    State::Fn => self.state_fn_(exec, data)?,
-                    State::Self_ => self.state_self_(exec, data)?,
-                    State::ShipOrder => self.state_ship_order(exec, data)?,
-                    State::ShipOrder2 => self.state_ship_order_2(exec, data)?,
-                    State::U1f680GrUf6UdfEU2713 => {
+                let step = match next {
+                    StateInput::Fn(data) => self.state_fn_(exec, data)?,
+                    StateInput::Self_(data) => self.state_self_(exec, data)?,
+                    StateInput::ShipOrder(data) => self.state_ship_order(exec, data)?,
+                    StateInput::ShipOrder2(data) => self.state_ship_order_2(exec, data)?,
+                    StateInput::U1f680GrUf6UdfEU2713(data) => {
                         self.state_u1f680_gr_uf6_udf_e_u2713(exec, data)?
                     }
-                    State::RustFnMain => self.state_rust_fn_main(exec, data).await?,
-                    State::S1st => self.state_n_1st(exec, data)?,
+                    StateInput::RustFnMain(data) => {
+                        self.state_rust_fn_main(exec, data).await?
+                    }
+                    StateInput::S1st(data) => self.state_n_1st(exec, data)?,
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -149,7 +168,7 @@ pub mod names {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("fn", __sfn::StateKind::Pass, &data);
             let result = __sfn::arr([
                 __sfn::Value::from("\"); panic!(\""),
@@ -163,38 +182,38 @@ pub mod names {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::Self_, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Self_(data)))
         }
         /// "Self": Pass state, `examples/tests/workflows/names.asl.json:6`.
         fn state_self_(
             &self,
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Self", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::ShipOrder(data)))
         }
         /// "ship order": Pass state, `examples/tests/workflows/names.asl.json:7`.
         fn state_ship_order(
             &self,
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("ship order", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder2, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::ShipOrder2(data)))
         }
         /// "ShipOrder": Pass state, `examples/tests/workflows/names.asl.json:8`.
         fn state_ship_order_2(
             &self,
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("ShipOrder", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
             ::core::result::Result::Ok(
-                __sfn::Step::Next(State::U1f680GrUf6UdfEU2713, data),
+                __sfn::Step::Next(StateInput::U1f680GrUf6UdfEU2713(data)),
             )
         }
         /// "🚀 Größe ✓": Pass state, `examples/tests/workflows/names.asl.json:9`.
@@ -202,17 +221,17 @@ pub mod names {
             &self,
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("🚀 Größe ✓", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::RustFnMain, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::RustFnMain(data)))
         }
         /// "\`\`\`rust\nfn main() {}\n\`\`\`": Task state, `examples/tests/workflows/names.asl.json:10`.
         async fn state_rust_fn_main(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("```rust\nfn main() {}\n```", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;
@@ -234,35 +253,38 @@ pub mod names {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::S1st, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::S1st(data)))
         }
         /// "1st": Pass state, `examples/tests/workflows/names.asl.json:11`.
         fn state_n_1st(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("1st", __sfn::StateKind::Pass, &data);
-            let mut __source = ::core::mem::take(&mut data);
-            __sfn::check_template_paths(
-                exec,
-                &__source,
-                &[
-                    (
-                        &[
-                            __sfn::path::Step::Field("strings"),
-                            __sfn::path::Step::Index(0i64),
-                        ],
+            if __sfn::path::get(
+                    &data,
+                    &[
+                        __sfn::path::Step::Field("strings"),
+                        __sfn::path::Step::Index(0i64),
+                    ],
+                )
+                .is_err()
+            {
+                return ::core::result::Result::Err(
+                    __sfn::template_miss(
+                        exec,
+                        &data.clone(),
                         "$.strings[0]",
                         "key with \"quotes\".$",
                     ),
-                ],
-            )?;
-            let result = __sfn::obj([
+                );
+            }
+            exec.exit_with(|| __sfn::obj([
                 (
                     "key with \"quotes\"",
-                    __sfn::path::take(
-                        &mut __source,
+                    __sfn::part(
+                        &data,
                         &[
                             __sfn::path::Step::Field("strings"),
                             __sfn::path::Step::Index(0i64),
@@ -270,10 +292,24 @@ pub mod names {
                     ),
                 ),
                 ("r#raw", __sfn::Value::from("x")),
-            ]);
-            data = result;
-            exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            ]));
+            ::core::result::Result::Ok(
+                __sfn::Step::End(
+                    __sfn::obj([
+                        (
+                            "key with \"quotes\"",
+                            __sfn::path::take(
+                                &mut data,
+                                &[
+                                    __sfn::path::Step::Field("strings"),
+                                    __sfn::path::Step::Index(0i64),
+                                ],
+                            ),
+                        ),
+                        ("r#raw", __sfn::Value::from("x")),
+                    ]),
+                ),
+            )
         }
     }
 }

@@ -53,6 +53,29 @@ pub mod order {
             }
         }
     }
+    /// Where the run loop of the workflow goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum StateInput {
+        /// "ValidateOrder", with its input.
+        ValidateOrder(::sfn_runtime::Value),
+        /// "CheckPaymentType", with its input.
+        CheckPaymentType(::sfn_runtime::Value),
+        /// "ChargeCard", with its input.
+        ChargeCard(::sfn_runtime::Value),
+        /// "WaitForWarehouse", with its input.
+        WaitForWarehouse(::sfn_runtime::Value),
+        /// "ShipOrder", with its input.
+        ShipOrder(::sfn_runtime::Value),
+        /// "Shipped", with its input.
+        Shipped(::sfn_runtime::Value),
+        /// "PaymentFailed", with its input.
+        PaymentFailed(::sfn_runtime::Value),
+        /// "RejectOrder", with its input.
+        RejectOrder(::sfn_runtime::Value),
+    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -145,26 +168,32 @@ pub mod order {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut state = State::START;
-            let mut data = input;
+            let mut next = StateInput::ValidateOrder(input);
             loop {
-                let step = match state {
-                    State::ValidateOrder => self.state_validate_order(exec, data).await?,
-                    State::CheckPaymentType => self.state_check_payment_type(exec, data)?,
-                    State::ChargeCard => self.state_charge_card(exec, data).await?,
-                    State::WaitForWarehouse => {
+                let step = match next {
+                    StateInput::ValidateOrder(data) => {
+                        self.state_validate_order(exec, data).await?
+                    }
+                    StateInput::CheckPaymentType(data) => {
+                        self.state_check_payment_type(exec, data)?
+                    }
+                    StateInput::ChargeCard(data) => {
+                        self.state_charge_card(exec, data).await?
+                    }
+                    StateInput::WaitForWarehouse(data) => {
                         self.state_wait_for_warehouse(exec, data).await?
                     }
-                    State::ShipOrder => self.state_ship_order(exec, data).await?,
-                    State::Shipped => self.state_shipped(exec, data)?,
-                    State::PaymentFailed => self.state_payment_failed(exec, data)?,
-                    State::RejectOrder => self.state_reject_order(exec, data)?,
+                    StateInput::ShipOrder(data) => {
+                        self.state_ship_order(exec, data).await?
+                    }
+                    StateInput::Shipped(data) => self.state_shipped(exec, data)?,
+                    StateInput::PaymentFailed(data) => {
+                        self.state_payment_failed(exec, data)?
+                    }
+                    StateInput::RejectOrder(data) => self.state_reject_order(exec, data)?,
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -174,7 +203,7 @@ pub mod order {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("ValidateOrder", __sfn::StateKind::Task, &data);
             let input = data.clone();
             let timeout = ::core::option::Option::None;
@@ -202,14 +231,16 @@ pub mod order {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::CheckPaymentType, data))
+            ::core::result::Result::Ok(
+                __sfn::Step::Next(StateInput::CheckPaymentType(data)),
+            )
         }
         /// "CheckPaymentType": Choice state, `examples/workflows/order.asl.json:12`.
         fn state_check_payment_type(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("CheckPaymentType", __sfn::StateKind::Choice, &data);
             let input = ::core::mem::take(&mut data);
             let next = 'choice: {
@@ -262,14 +293,30 @@ pub mod order {
             };
             data = input;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+            match next {
+                State::RejectOrder => {
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(StateInput::RejectOrder(data)),
+                    )
+                }
+                State::ChargeCard => {
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(StateInput::ChargeCard(data)),
+                    )
+                }
+                _ => {
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(StateInput::WaitForWarehouse(data)),
+                    )
+                }
+            }
         }
         /// "ChargeCard": Task state, `examples/workflows/order.asl.json:32`.
         async fn state_charge_card(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("ChargeCard", __sfn::StateKind::Task, &data);
             let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
                 let input = &data;
@@ -427,7 +474,7 @@ pub mod order {
                             data = merged;
                             exec.exit(&data);
                             return ::core::result::Result::Ok(
-                                __sfn::Step::Next(State::WaitForWarehouse, data),
+                                __sfn::Step::Next(StateInput::WaitForWarehouse(data)),
                             );
                         }
                         ::core::result::Result::Err(failed) => failed,
@@ -446,7 +493,7 @@ pub mod order {
                     )?;
                     exec.exit(&data);
                     ::core::result::Result::Ok(
-                        __sfn::Step::Next(State::PaymentFailed, data),
+                        __sfn::Step::Next(StateInput::PaymentFailed(data)),
                     )
                 }
                 _ => ::core::result::Result::Err(error),
@@ -457,20 +504,20 @@ pub mod order {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("WaitForWarehouse", __sfn::StateKind::Wait, &data);
             let input = ::core::mem::take(&mut data);
             __sfn::wait_seconds(1u64).await;
             data = input;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::ShipOrder(data)))
         }
         /// "ShipOrder": Task state, `examples/workflows/order.asl.json:69`.
         async fn state_ship_order(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("ShipOrder", __sfn::StateKind::Task, &data);
             let input = &data;
             let timeout = ::core::option::Option::None;
@@ -521,14 +568,14 @@ pub mod order {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::Shipped, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Shipped(data)))
         }
         /// "Shipped": Succeed state, `examples/workflows/order.asl.json:79`.
         fn state_shipped(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Shipped", __sfn::StateKind::Succeed, &data);
             let input = ::core::mem::take(&mut data);
             data = {
@@ -552,7 +599,7 @@ pub mod order {
             &self,
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("PaymentFailed", __sfn::StateKind::Fail, &data);
             let error = ::core::option::Option::Some(
                 ::std::string::String::from("PaymentFailed"),
@@ -577,7 +624,7 @@ pub mod order {
             &self,
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("RejectOrder", __sfn::StateKind::Fail, &data);
             let error = ::core::option::Option::Some(
                 ::std::string::String::from("OrderRejected"),

@@ -26,6 +26,17 @@ pub mod parallel {
             }
         }
     }
+    /// Where the run loop of the workflow goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum StateInput {
+        /// "Lookup", with its input.
+        Lookup(::sfn_runtime::Value),
+        /// "Lookup failed", with its input.
+        LookupFailed(::sfn_runtime::Value),
+    }
     /// The states of branch 1 of Parallel state "Lookup", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum LookupBranch1State {
@@ -49,6 +60,17 @@ pub mod parallel {
                 LookupBranch1State::Address => "Address",
             }
         }
+    }
+    /// Where the run loop of branch 1 of Parallel state "Lookup" goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum LookupBranch1StateInput {
+        /// "Address wait", with its input.
+        AddressWait(::sfn_runtime::Value),
+        /// "Address", with its input.
+        Address(::sfn_runtime::Value),
     }
     /// The states of branch 2 of Parallel state "Lookup", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,6 +103,21 @@ pub mod parallel {
                 LookupBranch2State::Phone => "Phone",
             }
         }
+    }
+    /// Where the run loop of branch 2 of Parallel state "Lookup" goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum LookupBranch2StateInput {
+        /// "Should fail?", with its input.
+        ShouldFail(::sfn_runtime::Value),
+        /// "Phone failed", with its input.
+        PhoneFailed(::sfn_runtime::Value),
+        /// "Phone wait", with its input.
+        PhoneWait(::sfn_runtime::Value),
+        /// "Phone", with its input.
+        Phone(::sfn_runtime::Value),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -164,18 +201,16 @@ pub mod parallel {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut state = State::START;
-            let mut data = input;
+            let mut next = StateInput::Lookup(input);
             loop {
-                let step = match state {
-                    State::Lookup => self.state_lookup(exec, data).await?,
-                    State::LookupFailed => self.state_lookup_failed(exec, data)?,
+                let step = match next {
+                    StateInput::Lookup(data) => self.state_lookup(exec, data).await?,
+                    StateInput::LookupFailed(data) => {
+                        self.state_lookup_failed(exec, data)?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -187,20 +222,18 @@ pub mod parallel {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let mut state = LookupBranch1State::START;
-            let mut data = input;
+            let mut next = LookupBranch1StateInput::AddressWait(input);
             loop {
-                let step = match state {
-                    LookupBranch1State::AddressWait => {
+                let step = match next {
+                    LookupBranch1StateInput::AddressWait(data) => {
                         self.state_address_wait(exec, data).await?
                     }
-                    LookupBranch1State::Address => self.state_address(exec, data).await?,
+                    LookupBranch1StateInput::Address(data) => {
+                        self.state_address(exec, data).await?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -212,24 +245,24 @@ pub mod parallel {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let mut state = LookupBranch2State::START;
-            let mut data = input;
+            let mut next = LookupBranch2StateInput::ShouldFail(input);
             loop {
-                let step = match state {
-                    LookupBranch2State::ShouldFail => self.state_should_fail(exec, data)?,
-                    LookupBranch2State::PhoneFailed => {
+                let step = match next {
+                    LookupBranch2StateInput::ShouldFail(data) => {
+                        self.state_should_fail(exec, data)?
+                    }
+                    LookupBranch2StateInput::PhoneFailed(data) => {
                         self.state_phone_failed(exec, data)?
                     }
-                    LookupBranch2State::PhoneWait => {
+                    LookupBranch2StateInput::PhoneWait(data) => {
                         self.state_phone_wait(exec, data).await?
                     }
-                    LookupBranch2State::Phone => self.state_phone(exec, data).await?,
+                    LookupBranch2StateInput::Phone(data) => {
+                        self.state_phone(exec, data).await?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -239,7 +272,7 @@ pub mod parallel {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Lookup", __sfn::StateKind::Parallel, &data);
             let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
                 let input = &data;
@@ -338,7 +371,7 @@ pub mod parallel {
                     )?;
                     exec.exit(&data);
                     ::core::result::Result::Ok(
-                        __sfn::Step::Next(State::LookupFailed, data),
+                        __sfn::Step::Next(StateInput::LookupFailed(data)),
                     )
                 }
                 _ => ::core::result::Result::Err(error),
@@ -349,7 +382,7 @@ pub mod parallel {
             &self,
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Lookup failed", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
@@ -360,7 +393,7 @@ pub mod parallel {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch1State>,
+            __sfn::Step<LookupBranch1StateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Address wait", __sfn::StateKind::Wait, &data);
@@ -369,7 +402,7 @@ pub mod parallel {
             data = input;
             exec.exit(&data);
             ::core::result::Result::Ok(
-                __sfn::Step::Next(LookupBranch1State::Address, data),
+                __sfn::Step::Next(LookupBranch1StateInput::Address(data)),
             )
         }
         /// "Address": Task state, `examples/tests/workflows/parallel.asl.json:13`.
@@ -378,7 +411,7 @@ pub mod parallel {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch1State>,
+            __sfn::Step<LookupBranch1StateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Address", __sfn::StateKind::Task, &data);
@@ -410,7 +443,7 @@ pub mod parallel {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch2State>,
+            __sfn::Step<LookupBranch2StateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Should fail?", __sfn::StateKind::Choice, &data);
@@ -428,7 +461,18 @@ pub mod parallel {
             };
             data = input;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+            match next {
+                LookupBranch2State::PhoneFailed => {
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(LookupBranch2StateInput::PhoneFailed(data)),
+                    )
+                }
+                _ => {
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(LookupBranch2StateInput::PhoneWait(data)),
+                    )
+                }
+            }
         }
         /// "Phone failed": Fail state, `examples/tests/workflows/parallel.asl.json:24`.
         fn state_phone_failed(
@@ -436,7 +480,7 @@ pub mod parallel {
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch2State>,
+            __sfn::Step<LookupBranch2StateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Phone failed", __sfn::StateKind::Fail, &data);
@@ -454,7 +498,7 @@ pub mod parallel {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch2State>,
+            __sfn::Step<LookupBranch2StateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Phone wait", __sfn::StateKind::Wait, &data);
@@ -463,7 +507,7 @@ pub mod parallel {
             data = input;
             exec.exit(&data);
             ::core::result::Result::Ok(
-                __sfn::Step::Next(LookupBranch2State::Phone, data),
+                __sfn::Step::Next(LookupBranch2StateInput::Phone(data)),
             )
         }
         /// "Phone": Task state, `examples/tests/workflows/parallel.asl.json:26`.
@@ -472,7 +516,7 @@ pub mod parallel {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch2State>,
+            __sfn::Step<LookupBranch2StateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Phone", __sfn::StateKind::Task, &data);

@@ -41,6 +41,23 @@ pub mod pipeline {
             }
         }
     }
+    /// Where the run loop of the workflow goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum StateInput {
+        /// "Describe batch", with its input.
+        DescribeBatch(::sfn_runtime::Value),
+        /// "Normalise records", with its input.
+        NormaliseRecords(::sfn_runtime::Value),
+        /// "Summarise", with its input.
+        Summarise(::sfn_runtime::Value),
+        /// "Publish", with its input.
+        Publish(::sfn_runtime::Value),
+        /// "Summary failed", with its input.
+        SummaryFailed(::sfn_runtime::Value),
+    }
     /// The states of the item processor of Map state "Normalise records", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum NormaliseRecordsItemState {
@@ -69,6 +86,19 @@ pub mod pipeline {
             }
         }
     }
+    /// Where the run loop of the item processor of Map state "Normalise records" goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum NormaliseRecordsItemStateInput {
+        /// "Has an amount?", with its input.
+        HasAnAmount(::sfn_runtime::Value),
+        /// "Normalise", with its input.
+        Normalise(::sfn_runtime::Value),
+        /// "Reject", with its input.
+        Reject(::sfn_runtime::Value),
+    }
     /// The states of branch 1 of Parallel state "Summarise", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum SummariseBranch1State {
@@ -86,6 +116,15 @@ pub mod pipeline {
                 SummariseBranch1State::Totals => "Totals",
             }
         }
+    }
+    /// Where the run loop of branch 1 of Parallel state "Summarise" goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum SummariseBranch1StateInput {
+        /// "Totals", with its input.
+        Totals(::sfn_runtime::Value),
     }
     /// The states of branch 2 of Parallel state "Summarise", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,6 +145,15 @@ pub mod pipeline {
                 SummariseBranch2State::Fingerprint => "Fingerprint",
             }
         }
+    }
+    /// Where the run loop of branch 2 of Parallel state "Summarise" goes next, with the data: a state and its input.
+    #[allow(
+        clippy::large_enum_variant,
+        reason = "each variant is moved once per transition"
+    )]
+    enum SummariseBranch2StateInput {
+        /// "Fingerprint", with its input.
+        Fingerprint(::sfn_runtime::Value),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -189,23 +237,25 @@ pub mod pipeline {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut state = State::START;
-            let mut data = input;
+            let mut next = StateInput::DescribeBatch(input);
             loop {
-                let step = match state {
-                    State::DescribeBatch => self.state_describe_batch(exec, data)?,
-                    State::NormaliseRecords => {
+                let step = match next {
+                    StateInput::DescribeBatch(data) => {
+                        self.state_describe_batch(exec, data)?
+                    }
+                    StateInput::NormaliseRecords(data) => {
                         self.state_normalise_records(exec, data).await?
                     }
-                    State::Summarise => self.state_summarise(exec, data).await?,
-                    State::Publish => self.state_publish(exec, data)?,
-                    State::SummaryFailed => self.state_summary_failed(exec, data)?,
+                    StateInput::Summarise(data) => {
+                        self.state_summarise(exec, data).await?
+                    }
+                    StateInput::Publish(data) => self.state_publish(exec, data)?,
+                    StateInput::SummaryFailed(data) => {
+                        self.state_summary_failed(exec, data)?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -217,69 +267,61 @@ pub mod pipeline {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let mut state = NormaliseRecordsItemState::START;
-            let mut data = input;
+            let mut next = NormaliseRecordsItemStateInput::HasAnAmount(input);
             loop {
-                let step = match state {
-                    NormaliseRecordsItemState::HasAnAmount => {
+                let step = match next {
+                    NormaliseRecordsItemStateInput::HasAnAmount(data) => {
                         self.state_has_an_amount(exec, data)?
                     }
-                    NormaliseRecordsItemState::Normalise => {
+                    NormaliseRecordsItemStateInput::Normalise(data) => {
                         self.state_normalise(exec, data).await?
                     }
-                    NormaliseRecordsItemState::Reject => self.state_reject(exec, data)?,
+                    NormaliseRecordsItemStateInput::Reject(data) => {
+                        self.state_reject(exec, data)?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(next, output) => {
-                        state = next;
-                        data = output;
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
         /// Runs branch 1 of Parallel state "Summarise": one match arm per state.
-        #[allow(clippy::never_loop, reason = "no state here transitions to another")]
         async fn run_summarise_branch_1(
             &self,
             mut exec: __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let state = SummariseBranch1State::START;
-            let data = input;
+            let mut next = SummariseBranch1StateInput::Totals(input);
             loop {
-                let step = match state {
-                    SummariseBranch1State::Totals => self.state_totals(exec, data).await?,
+                let step = match next {
+                    SummariseBranch1StateInput::Totals(data) => {
+                        self.state_totals(exec, data).await?
+                    }
                 };
                 match step {
-                    __sfn::Step::Next(_, output) => {
-                        return ::core::result::Result::Ok(output);
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
         /// Runs branch 2 of Parallel state "Summarise": one match arm per state.
-        #[allow(clippy::never_loop, reason = "no state here transitions to another")]
         async fn run_summarise_branch_2(
             &self,
             mut exec: __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let state = SummariseBranch2State::START;
-            let data = input;
+            let mut next = SummariseBranch2StateInput::Fingerprint(input);
             loop {
-                let step = match state {
-                    SummariseBranch2State::Fingerprint => {
+                let step = match next {
+                    SummariseBranch2StateInput::Fingerprint(data) => {
                         self.state_fingerprint(exec, data)?
                     }
                 };
                 match step {
-                    __sfn::Step::Next(_, output) => {
-                        return ::core::result::Result::Ok(output);
-                    }
+                    __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -289,7 +331,7 @@ pub mod pipeline {
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Describe batch", __sfn::StateKind::Pass, &data);
             let input = &data;
             let result = __sfn::obj([
@@ -364,14 +406,16 @@ pub mod pipeline {
             ]);
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::NormaliseRecords, data))
+            ::core::result::Result::Ok(
+                __sfn::Step::Next(StateInput::NormaliseRecords(data)),
+            )
         }
         /// "Normalise records": Map state, `examples/workflows/pipeline.asl.json:15`.
         async fn state_normalise_records(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Normalise records", __sfn::StateKind::Map, &data);
             let input = &data;
             let result = {
@@ -444,14 +488,14 @@ pub mod pipeline {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(State::Summarise, data))
+            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Summarise(data)))
         }
         /// "Summarise": Parallel state, `examples/workflows/pipeline.asl.json:57`.
         async fn state_summarise(
             &self,
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Summarise", __sfn::StateKind::Parallel, &data);
             let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
                 let input = data.clone();
@@ -521,7 +565,7 @@ pub mod pipeline {
                             data = merged;
                             exec.exit(&data);
                             return ::core::result::Result::Ok(
-                                __sfn::Step::Next(State::Publish, data),
+                                __sfn::Step::Next(StateInput::Publish(data)),
                             );
                         }
                         ::core::result::Result::Err(failed) => failed,
@@ -540,7 +584,7 @@ pub mod pipeline {
                     )?;
                     exec.exit(&data);
                     ::core::result::Result::Ok(
-                        __sfn::Step::Next(State::SummaryFailed, data),
+                        __sfn::Step::Next(StateInput::SummaryFailed(data)),
                     )
                 }
                 _ => ::core::result::Result::Err(error),
@@ -550,70 +594,95 @@ pub mod pipeline {
         fn state_publish(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            data: ::sfn_runtime::Value,
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Publish", __sfn::StateKind::Pass, &data);
-            let input = &data;
-            let result = __sfn::obj([
-                (
-                    "label",
-                    __sfn::template_path(
+            if __sfn::path::get(&data, &[__sfn::path::Step::Field("label")]).is_err() {
+                return ::core::result::Result::Err(
+                    __sfn::template_miss(exec, &data.clone(), "$.label", "label.$"),
+                );
+            }
+            if __sfn::path::get(&data, &[__sfn::path::Step::Field("tags")]).is_err() {
+                return ::core::result::Result::Err(
+                    __sfn::template_miss(exec, &data.clone(), "$.tags", "tags.$"),
+                );
+            }
+            if __sfn::path::get(&data, &[__sfn::path::Step::Field("summary")]).is_err() {
+                return ::core::result::Result::Err(
+                    __sfn::template_miss(exec, &data.clone(), "$.summary", "summary.$"),
+                );
+            }
+            if __sfn::path::get(
+                    &data,
+                    &[
+                        __sfn::path::Step::Field("summary"),
+                        __sfn::path::Step::Field("totals"),
+                        __sfn::path::Step::Field("accepted"),
+                    ],
+                )
+                .is_err()
+            {
+                return ::core::result::Result::Err(
+                    __sfn::template_miss(
                         exec,
-                        input,
-                        &[__sfn::path::Step::Field("label")],
-                        true,
-                        "$.label",
-                        "label.$",
-                    )?,
-                ),
-                (
-                    "tags",
-                    __sfn::template_path(
-                        exec,
-                        input,
-                        &[__sfn::path::Step::Field("tags")],
-                        true,
-                        "$.tags",
-                        "tags.$",
-                    )?,
-                ),
-                (
-                    "summary",
-                    __sfn::template_path(
-                        exec,
-                        input,
-                        &[__sfn::path::Step::Field("summary")],
-                        true,
-                        "$.summary",
-                        "summary.$",
-                    )?,
-                ),
+                        &data.clone(),
+                        "$.summary.totals.accepted",
+                        "accepted.$",
+                    ),
+                );
+            }
+            exec.exit_with(|| __sfn::obj([
+                ("label", __sfn::part(&data, &[__sfn::path::Step::Field("label")])),
+                ("tags", __sfn::part(&data, &[__sfn::path::Step::Field("tags")])),
+                ("summary", __sfn::part(&data, &[__sfn::path::Step::Field("summary")])),
                 (
                     "accepted",
-                    __sfn::template_path(
-                        exec,
-                        input,
+                    __sfn::part(
+                        &data,
                         &[
                             __sfn::path::Step::Field("summary"),
                             __sfn::path::Step::Field("totals"),
                             __sfn::path::Step::Field("accepted"),
                         ],
-                        true,
-                        "$.summary.totals.accepted",
-                        "accepted.$",
-                    )?,
+                    ),
                 ),
-            ]);
-            data = result;
-            exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            ]));
+            ::core::result::Result::Ok(
+                __sfn::Step::End(
+                    __sfn::obj([
+                        (
+                            "label",
+                            __sfn::part(&data, &[__sfn::path::Step::Field("label")]),
+                        ),
+                        (
+                            "tags",
+                            __sfn::part(&data, &[__sfn::path::Step::Field("tags")]),
+                        ),
+                        (
+                            "summary",
+                            __sfn::part(&data, &[__sfn::path::Step::Field("summary")]),
+                        ),
+                        (
+                            "accepted",
+                            __sfn::part(
+                                &data,
+                                &[
+                                    __sfn::path::Step::Field("summary"),
+                                    __sfn::path::Step::Field("totals"),
+                                    __sfn::path::Step::Field("accepted"),
+                                ],
+                            ),
+                        ),
+                    ]),
+                ),
+            )
         }
         /// "Summary failed": Fail state, `examples/workflows/pipeline.asl.json:92`.
         fn state_summary_failed(
             &self,
             exec: &mut __sfn::Exec,
             data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
             exec.enter("Summary failed", __sfn::StateKind::Fail, &data);
             let error = ::core::option::Option::Some(
                 ::std::string::String::from("Pipeline.SummaryFailed"),
@@ -655,7 +724,7 @@ pub mod pipeline {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<NormaliseRecordsItemState>,
+            __sfn::Step<NormaliseRecordsItemStateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Has an amount?", __sfn::StateKind::Choice, &data);
@@ -690,7 +759,20 @@ pub mod pipeline {
             };
             data = input;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(next, data))
+            match next {
+                NormaliseRecordsItemState::Normalise => {
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(
+                            NormaliseRecordsItemStateInput::Normalise(data),
+                        ),
+                    )
+                }
+                _ => {
+                    ::core::result::Result::Ok(
+                        __sfn::Step::Next(NormaliseRecordsItemStateInput::Reject(data)),
+                    )
+                }
+            }
         }
         /// "Normalise": Task state, `examples/workflows/pipeline.asl.json:41`.
         async fn state_normalise(
@@ -698,7 +780,7 @@ pub mod pipeline {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<NormaliseRecordsItemState>,
+            __sfn::Step<NormaliseRecordsItemStateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Normalise", __sfn::StateKind::Task, &data);
@@ -761,29 +843,37 @@ pub mod pipeline {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<NormaliseRecordsItemState>,
+            __sfn::Step<NormaliseRecordsItemStateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Reject", __sfn::StateKind::Pass, &data);
-            let mut __source = ::core::mem::take(&mut data);
-            __sfn::check_template_paths(
-                exec,
-                &__source,
-                &[(&[__sfn::path::Step::Field("position")], "$.position", "position.$")],
-            )?;
-            let result = __sfn::obj([
+            if __sfn::path::get(&data, &[__sfn::path::Step::Field("position")]).is_err()
+            {
+                return ::core::result::Result::Err(
+                    __sfn::template_miss(exec, &data.clone(), "$.position", "position.$"),
+                );
+            }
+            exec.exit_with(|| __sfn::obj([
                 (
                     "position",
-                    __sfn::path::take(
-                        &mut __source,
-                        &[__sfn::path::Step::Field("position")],
-                    ),
+                    __sfn::part(&data, &[__sfn::path::Step::Field("position")]),
                 ),
                 ("rejected", __sfn::Value::Bool(true)),
-            ]);
-            data = result;
-            exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            ]));
+            ::core::result::Result::Ok(
+                __sfn::Step::End(
+                    __sfn::obj([
+                        (
+                            "position",
+                            __sfn::path::take(
+                                &mut data,
+                                &[__sfn::path::Step::Field("position")],
+                            ),
+                        ),
+                        ("rejected", __sfn::Value::Bool(true)),
+                    ]),
+                ),
+            )
         }
         /// "Totals": Task state, `examples/workflows/pipeline.asl.json:63`.
         async fn state_totals(
@@ -791,7 +881,7 @@ pub mod pipeline {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<SummariseBranch1State>,
+            __sfn::Step<SummariseBranch1StateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Totals", __sfn::StateKind::Task, &data);
@@ -823,7 +913,7 @@ pub mod pipeline {
             exec: &mut __sfn::Exec,
             mut data: ::sfn_runtime::Value,
         ) -> ::core::result::Result<
-            __sfn::Step<SummariseBranch2State>,
+            __sfn::Step<SummariseBranch2StateInput>,
             ::sfn_runtime::Error,
         > {
             exec.enter("Fingerprint", __sfn::StateKind::Pass, &data);

@@ -31,6 +31,25 @@ pub fn read_path_ref<'v>(
     path::get(data, steps).map_err(|at| exec.path_error(text, steps, at))
 }
 
+/// Checks that a definite path (InputPath, OutputPath) matches inside a
+/// value the generated code holds apart: `steps` inside `value`, of which the
+/// first `base` lead to the node where the path's steps from index `from`
+/// are read. A miss is the same `States.Runtime` error as [`read_path`] gives
+/// for the whole path `all`.
+#[inline]
+pub fn check_path_in(
+    exec: &Exec,
+    value: &Value,
+    steps: &[Step],
+    base: usize,
+    (all, from, text): (&[Step], usize, &str),
+) -> Result<(), Error> {
+    match path::get(value, steps) {
+        Ok(_) => Ok(()),
+        Err(at) => Err(exec.path_error(text, all, at.saturating_sub(base) + from)),
+    }
+}
+
 /// Reads a path from the context object (`$$…`).
 pub fn read_context_path(
     exec: &Exec,
@@ -130,13 +149,12 @@ pub fn test(
 /// A Choice data test with a `…Path` operand.
 pub fn test_path(
     exec: &Exec,
-    input: &Value,
-    variable: (bool, &[Step], &str),
-    other: (bool, &[Step], &str),
+    (input, variable): (&Value, (bool, &[Step], &str)),
+    (other_input, other): (&Value, (bool, &[Step], &str)),
     op: choice::Op,
 ) -> Result<bool, Error> {
     let value = choice_value(exec, input, variable)?;
-    let other = choice_value(exec, input, other)?;
+    let other = choice_value(exec, other_input, other)?;
     Ok(choice::compare_path(op, &value, &other))
 }
 

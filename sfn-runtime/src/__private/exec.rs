@@ -268,7 +268,19 @@ impl Exec {
     }
 
     /// Enters a state: emits `<Type>StateEntered` and resets the per-state context.
+    #[inline]
     pub fn enter(&mut self, name: &'static str, kind: StateKind, input: &Value) {
+        self.enter_with(name, kind, || input.clone());
+    }
+
+    /// [`Exec::enter`] for a state whose input is held in parts: `input`
+    /// builds it, and is only called when the history is recorded.
+    pub fn enter_with(
+        &mut self,
+        name: &'static str,
+        kind: StateKind,
+        input: impl FnOnce() -> Value,
+    ) {
         self.state = name;
         self.state_kind = kind;
         self.retry_count = 0;
@@ -281,7 +293,7 @@ impl Exec {
         self.event(kind.entered(), |_| {
             let mut d = Map::new();
             d.insert("name".into(), name.into());
-            d.insert("input".into(), input.clone());
+            d.insert("input".into(), input());
             d
         });
         if !linked {
@@ -295,13 +307,20 @@ impl Exec {
         self.entered_event = self.last_event;
     }
 
-    /// Leaves the current state: emits `<Type>StateExited`.
+    /// Exits the current state: emits `<Type>StateExited`.
+    #[inline]
     pub fn exit(&mut self, output: &Value) {
+        self.exit_with(|| output.clone());
+    }
+
+    /// [`Exec::exit`] for an output held in parts: `output` builds it, and is
+    /// only called when the history is recorded.
+    pub fn exit_with(&mut self, output: impl FnOnce() -> Value) {
         let name = self.state;
         self.event(self.state_kind.exited(), |_| {
             let mut d = Map::new();
             d.insert("name".into(), name.into());
-            d.insert("output".into(), output.clone());
+            d.insert("output".into(), output());
             d
         });
     }
@@ -485,8 +504,8 @@ impl Exec {
 /// the new data, or out of the block with its output.
 #[derive(Debug)]
 pub enum Step<S> {
-    /// Continue with state `S`.
-    Next(S, Value),
+    /// Continue with the state `S` names, with the data it carries.
+    Next(S),
     /// The block ends with this output.
     End(Value),
 }

@@ -12,7 +12,7 @@ mod task;
 mod value;
 
 pub use data::{
-    fail_field, is_present, merge_result, merge_result_or_keep, positive_seconds,
+    check_path_in, fail_field, is_present, merge_result, merge_result_or_keep, positive_seconds,
     read_context_path, read_path, read_path_ref, sleep, test, test_path, text, wait_seconds,
     wait_seconds_path, wait_timestamp_path, wait_until,
 };
@@ -25,8 +25,8 @@ pub use fanout::{
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
 pub use value::{
-    arr, check_template_paths, obj, template_context_path, template_item_path, template_path,
-    template_ref,
+    arr, check_template_paths, obj, part, template_context_path, template_item_path, template_miss,
+    template_path, template_ref,
 };
 
 pub use crate::choice;

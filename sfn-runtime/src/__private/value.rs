@@ -57,6 +57,19 @@ pub(super) fn not_found(exec: &Exec, input: &Value, text: &str, field: &str) -> 
     ))
 }
 
+/// AWS's `States.Runtime` error for a template path that matches nothing:
+/// generated code calls it with the effective input rebuilt for the message.
+#[cold]
+pub fn template_miss(exec: &Exec, input: &Value, text: &str, field: &str) -> crate::Error {
+    not_found(exec, input, text, field)
+}
+
+/// A copy of the node at a definite path (checked to be there; `null` if not).
+#[inline]
+pub fn part(value: &Value, steps: &[Step]) -> Value {
+    path::get(value, steps).cloned().unwrap_or_default()
+}
+
 /// The value of a `"key.$": "$$…"` template member, read from the context object.
 pub fn template_context_path(
     exec: &Exec,

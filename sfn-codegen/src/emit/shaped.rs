@@ -1,0 +1,377 @@
+//! Pass and Choice states whose data the compiler knows the shape of (see
+//! [`crate::shape`]): their input arrives as slots, their paths are local
+//! variables and lookups, and their output is built only as far as the next
+//! state needs it.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{
+    choice_decide, choice_goto, doc_text, ident, kind_name, literal, shape_type, steps_tokens,
+};
+use crate::ast::{Body, Pass, Transition};
+use crate::ir::{Block, StateIr};
+use crate::path::{Path, Step};
+use crate::shape::{self, Check, Eval, Shape, Tree};
+
+/// The symbolic evaluation of a state that the shaped code runs: a Pass or
+/// Choice whose input or output has a known shape.
+pub(super) fn shaped(b: &Block<'_>, index: usize, s: &StateIr<'_>) -> Option<Eval> {
+    let input = &b.inputs[index];
+    let e = shape::eval(s.body, input)?;
+    (input.is_known() || e.out.shape().is_known()).then_some(e)
+}
+
+/// The locals of a shaped state: its input's slots (`__d0`, …), or `data`.
+struct Locals {
+    names: Vec<Ident>,
+}
+
+impl Locals {
+    fn name(&self, local: usize) -> &Ident {
+        &self.names[local]
+    }
+
+    /// An expression building `tree` as a new `Value` without moving anything.
+    fn copy(&self, tree: &Tree) -> TokenStream {
+        match tree {
+            Tree::Const(v) => literal(v),
+            Tree::Obj(members) => {
+                let members = members.iter().map(|(k, t)| {
+                    let t = self.copy(t);
+                    quote! { (#k, #t) }
+                });
+                quote! { __sfn::obj([#(#members),*]) }
+            }
+            Tree::Arr(items) => {
+                let items = items.iter().map(|t| self.copy(t));
+                quote! { __sfn::arr([#(#items),*]) }
+            }
+            Tree::Local(l) => {
+                let name = self.name(*l);
+                quote! { #name.clone() }
+            }
+            Tree::Part(l, steps) => {
+                let name = self.name(*l);
+                let steps = steps_tokens(steps);
+                quote! { __sfn::part(&#name, #steps) }
+            }
+        }
+    }
+
+    /// A `&Value` expression of `tree`: a local or a node of one is borrowed.
+    fn borrow(&self, tree: &Tree) -> (TokenStream, TokenStream) {
+        match tree {
+            Tree::Local(l) => {
+                let name = self.name(*l);
+                (quote! { &#name }, quote! { &[] })
+            }
+            Tree::Part(l, steps) => {
+                let name = self.name(*l);
+                (quote! { &#name }, steps_tokens(steps))
+            }
+            other => {
+                let value = self.copy(other);
+                (quote! { &#value }, quote! { &[] })
+            }
+        }
+    }
+}
+
+/// How the output uses one local value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// Copied (it is also needed whole, or its parts overlap).
+    Copy,
+    /// Moved out of the local (`path::take`), which is not needed whole.
+    Take,
+    /// The whole local, moved.
+    Move,
+}
+
+/// Statements and expressions that build the slots of `target` from `out`,
+/// moving every value that is not needed twice. The second element is one
+/// expression per slot.
+fn build_slots(
+    out: &Tree,
+    target: &Shape,
+    locals: &Locals,
+) -> Option<(Vec<TokenStream>, Vec<TokenStream>, Vec<bool>)> {
+    let slots = out.into_slots(target)?;
+    // Every leaf that reads a local, in order.
+    let mut leaves: Vec<&Tree> = Vec::new();
+    fn collect<'t>(t: &'t Tree, out: &mut Vec<&'t Tree>) {
+        match t {
+            Tree::Obj(members) => members.iter().for_each(|(_, t)| collect(t, out)),
+            Tree::Arr(items) => items.iter().for_each(|t| collect(t, out)),
+            Tree::Local(_) | Tree::Part(..) => out.push(t),
+            Tree::Const(_) => {}
+        }
+    }
+    slots.iter().for_each(|t| collect(t, &mut leaves));
+    let local_of = |t: &Tree| match t {
+        Tree::Local(l) | Tree::Part(l, _) => *l,
+        _ => usize::MAX,
+    };
+    let mut uses = vec![Use::Copy; leaves.len()];
+    let mut mutable = vec![false; locals.names.len()];
+    for (l, mutable) in mutable.iter_mut().enumerate() {
+        let mine: Vec<usize> = (0..leaves.len())
+            .filter(|&i| local_of(leaves[i]) == l)
+            .collect();
+        let wholes: Vec<usize> = mine
+            .iter()
+            .copied()
+            .filter(|&i| matches!(leaves[i], Tree::Local(_)))
+            .collect();
+        if let Some(&last) = wholes.last() {
+            uses[last] = Use::Move;
+            continue;
+        }
+        let parts: Vec<&Vec<Step>> = mine
+            .iter()
+            .filter_map(|&i| match leaves[i] {
+                Tree::Part(_, steps) => Some(steps),
+                _ => None,
+            })
+            .collect();
+        let disjoint = parts.iter().enumerate().all(|(i, a)| {
+            parts[i + 1..].iter().all(|b| {
+                let n = a.len().min(b.len());
+                a[..n] != b[..n]
+            })
+        });
+        if disjoint {
+            for &i in &mine {
+                uses[i] = Use::Take;
+            }
+            *mutable |= !mine.is_empty();
+        }
+    }
+    // Copies of a local that is also moved whole are made first.
+    let mut stmts = Vec::new();
+    let mut exprs: Vec<TokenStream> = Vec::with_capacity(leaves.len());
+    for (i, leaf) in leaves.iter().enumerate() {
+        let l = local_of(leaf);
+        let moved = (0..leaves.len()).any(|j| local_of(leaves[j]) == l && uses[j] == Use::Move);
+        let name = locals.name(l);
+        let expr = match (uses[i], leaf) {
+            (Use::Move, _) => quote! { #name },
+            (Use::Take, Tree::Part(_, steps)) => {
+                let steps = steps_tokens(steps);
+                quote! { __sfn::path::take(&mut #name, #steps) }
+            }
+            (_, other) => locals.copy(other),
+        };
+        if uses[i] == Use::Copy && moved {
+            let binding = format_ident!("__v{i}");
+            stmts.push(quote! { let #binding = #expr; });
+            exprs.push(quote! { #binding });
+        } else {
+            exprs.push(expr);
+        }
+    }
+    let mut next = exprs.into_iter();
+    fn build(t: &Tree, next: &mut impl Iterator<Item = TokenStream>) -> TokenStream {
+        match t {
+            Tree::Const(v) => literal(v),
+            Tree::Obj(members) => {
+                let members = members.iter().map(|(k, t)| {
+                    let t = build(t, next);
+                    quote! { (#k, #t) }
+                });
+                let members: Vec<TokenStream> = members.collect();
+                quote! { __sfn::obj([#(#members),*]) }
+            }
+            Tree::Arr(items) => {
+                let items: Vec<TokenStream> = items.iter().map(|t| build(t, next)).collect();
+                quote! { __sfn::arr([#(#items),*]) }
+            }
+            Tree::Local(_) | Tree::Part(..) => next.next().unwrap_or_default(),
+        }
+    }
+    let values = slots.iter().map(|t| build(t, &mut next)).collect();
+    Some((stmts, values, mutable))
+}
+
+/// The code that moves on from a shaped state to block state `target`
+/// (`None`: the block ends), with the output `out`.
+fn goto(
+    b: &Block<'_>,
+    target: Option<usize>,
+    out: &Tree,
+    locals: &Locals,
+    mutable: &mut [bool],
+) -> TokenStream {
+    let shape = target.map_or(Shape::Any, |t| b.inputs[t].clone());
+    let Some((stmts, values, muts)) = build_slots(out, &shape, locals) else {
+        // The analysis makes every target's shape one the output fits.
+        return quote! { ::core::compile_error!("sfn: internal error: a state's output does not fit its target") };
+    };
+    for (m, n) in mutable.iter_mut().zip(muts) {
+        *m |= n;
+    }
+    let value = match target {
+        None => {
+            let v = &values[0];
+            quote! { ::core::result::Result::Ok(__sfn::Step::End(#v)) }
+        }
+        Some(t) => {
+            let ty = ident(&b.input_enum);
+            let v = ident(&b.states[t].variant);
+            let data = if shape.is_known() {
+                quote! { [#(#values),*] }
+            } else {
+                let v = &values[0];
+                quote! { #v }
+            };
+            quote! { ::core::result::Result::Ok(__sfn::Step::Next(#ty::#v(#data))) }
+        }
+    };
+    quote! {
+        #(#stmts)*
+        #value
+    }
+}
+
+/// The checks a state makes before it moves anything.
+fn checks(e: &Eval, locals: &Locals) -> Vec<TokenStream> {
+    e.checks
+        .iter()
+        .map(|c| match c {
+            Check::Path {
+                local,
+                steps,
+                base,
+                path,
+                from,
+            } => {
+                let name = locals.name(*local);
+                let steps = steps_tokens(steps);
+                let all = steps_tokens(&path.steps);
+                let text = &path.text;
+                quote! { __sfn::check_path_in(exec, &#name, #steps, #base, (#all, #from, #text))?; }
+            }
+            Check::Template {
+                local,
+                steps,
+                path,
+                field,
+                input,
+            } => {
+                let name = locals.name(*local);
+                let steps = steps_tokens(steps);
+                let text = &path.text;
+                let input = locals.copy(input);
+                quote! {
+                    if __sfn::path::get(&#name, #steps).is_err() {
+                        return ::core::result::Result::Err(__sfn::template_miss(exec, &#input, #text, #field));
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// The function of a shaped Pass or Choice state.
+pub(super) fn emit_shaped_state(
+    b: &Block<'_>,
+    index: usize,
+    s: &StateIr<'_>,
+    e: &Eval,
+) -> TokenStream {
+    let input = &b.inputs[index];
+    let ty = ident(&b.input_enum);
+    let f = ident(&s.fn_name);
+    let name = s.name;
+    let kind = format_ident!("{}", kind_name(s.body));
+    let locals = Locals {
+        names: if input.is_known() {
+            (0..input.slots())
+                .map(|i| format_ident!("__d{i}"))
+                .collect()
+        } else {
+            vec![format_ident!("data")]
+        },
+    };
+    let raw = Tree::of_shape(input);
+    let mut mutable = vec![false; locals.names.len()];
+    let checks = checks(e, &locals);
+    let exit_value = locals.copy(&e.out);
+    let (decide, go) = match s.body {
+        Body::Pass(Pass { transition, .. }) => {
+            let target = match transition {
+                Transition::Next(t) => Some(b.target(t)),
+                Transition::End => None,
+            };
+            (quote! {}, goto(b, target, &e.out, &locals, &mut mutable))
+        }
+        Body::Choice(c) => {
+            let source = |p: &Path| -> (TokenStream, TokenStream) {
+                match shape::choice_source(p, &e.effective) {
+                    Some(Some(tree)) => locals.borrow(&tree),
+                    // `$$` paths read the context object, not this value.
+                    _ => (quote! { &__sfn::Value::Null }, steps_tokens(&p.steps)),
+                }
+            };
+            let decide = choice_decide(b, c, &source);
+            let go = choice_goto(b, c, |t| {
+                goto(b, Some(t), &e.out, &locals, &mut mutable.clone())
+            });
+            // The arms are built separately; their locals' mutability is merged here.
+            for t in super::choice_targets(b, c) {
+                let _ = goto(b, Some(t), &e.out, &locals, &mut mutable);
+            }
+            (decide, go)
+        }
+        _ => return quote! {},
+    };
+    let (param, unpack, enter) = if input.is_known() {
+        let names = locals.names.iter().zip(&mutable).map(|(n, m)| {
+            if *m {
+                quote! { mut #n }
+            } else {
+                quote! { #n }
+            }
+        });
+        let whole = locals.copy(&raw);
+        let data = shape_type(input);
+        (
+            quote! { data: #data },
+            quote! { let [#(#names),*] = data; },
+            quote! { exec.enter_with(#name, __sfn::StateKind::#kind, || #whole); },
+        )
+    } else {
+        let m = mutable[0].then(|| quote! { mut });
+        (
+            quote! { #m data: ::sfn_runtime::Value },
+            quote! {},
+            quote! { exec.enter(#name, __sfn::StateKind::#kind, &data); },
+        )
+    };
+    let mut doc = format!(
+        " \"{}\": {} state, `{}:{}`.",
+        doc_text(s.name),
+        kind_name(s.body),
+        b.file,
+        s.line
+    );
+    if let Some(comment) = s.comment {
+        doc.push_str(&format!(" {}", doc_text(comment)));
+    }
+    quote! {
+        #[doc = #doc]
+        fn #f(
+            &self,
+            exec: &mut __sfn::Exec,
+            #param,
+        ) -> ::core::result::Result<__sfn::Step<#ty>, ::sfn_runtime::Error> {
+            #unpack
+            #enter
+            #(#checks)*
+            #decide
+            exec.exit_with(|| #exit_value);
+            #go
+        }
+    }
+}
