@@ -172,12 +172,13 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
         let name = ident(&b.fn_name);
         let body = emit_run_loop(b);
         let doc = format!(" Runs {}: one match arm per state.", b.role);
+        let input = shape_type(&b.entry);
         quote! {
             #[doc = #doc]
             async fn #name(
                 &self,
                 mut exec: __sfn::Exec,
-                input: ::sfn_runtime::Value,
+                input: #input,
             ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
                 let exec = &mut exec;
                 #body
@@ -1337,7 +1338,30 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
     // With an ItemSelector, the items are borrowed and the selector reads
     // `$$.Map.Item` from its `__index` and `__item` arguments; without one,
     // each owned item is an iteration's input.
+    let entry = &m.blocks[s.blocks[0]].entry;
     let select = match &map.item_selector {
+        Some(t) if entry.is_known() => {
+            // The iteration's input is passed in parts: one value per slot.
+            let mut slots = Vec::new();
+            template_slots(t, entry, &source, &mut slots);
+            let n = Literal::usize_unsuffixed(slots.len());
+            let value = quote! { [#(#slots),*] };
+            let value = if needs_item_context(t) {
+                quote! {{
+                    exec.set_map_item(__index, __item.clone());
+                    let selected = #value;
+                    exec.take_map_item();
+                    selected
+                }}
+            } else {
+                value
+            };
+            quote! {
+                |exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<[#rt::Value; #n], ::sfn_runtime::Error> {
+                    ::core::result::Result::Ok(#value)
+                }
+            }
+        }
         Some(t) => {
             let value = template_in(t, &source, true);
             let value = if needs_item_context(t) {
@@ -1512,7 +1536,20 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
     emit_work(b, &Tail::of(&map.io, &map.outcome), input, call)
 }
 
-/// A Choice condition as a `bool` expression; `nested` ones are parenthesised.
+/// The values of a Map's ItemSelector `t` that fill the slots of `shape`
+/// (its [`crate::shape::template_shape`]), in slot order.
+fn template_slots(t: &Template, shape: &Shape, source: &TokenStream, out: &mut Vec<TokenStream>) {
+    match (t, shape) {
+        (_, Shape::Const(_)) => {}
+        (Template::Object(members), Shape::Obj(fields)) => {
+            for ((_, t), (_, s)) in members.iter().zip(fields) {
+                template_slots(t, s, source, out);
+            }
+        }
+        (t, _) => out.push(template_in(t, source, true)),
+    }
+}
+
 /// Where a Choice path reads from: a `&Value` expression and the steps below it.
 type Source<'a> = &'a dyn Fn(&Path) -> (TokenStream, TokenStream);
 

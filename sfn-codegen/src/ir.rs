@@ -51,6 +51,8 @@ pub struct Block<'d> {
     pub input_enum: String,
     /// Each state's input shape (see [`crate::shape`]), by state index.
     pub inputs: Vec<Shape>,
+    /// The shape of the block's input: a Map's ItemSelector builds it in parts.
+    pub entry: Shape,
     by_name: HashMap<&'d str, usize>,
 }
 
@@ -125,6 +127,7 @@ pub fn lower<'d>(def: &'d Definition, file: &SourceFile, machine_name: &str) -> 
         "State".to_owned(),
         "run_loop".to_owned(),
         "the workflow".to_owned(),
+        Shape::Any,
     );
     let reads_context = l
         .blocks
@@ -148,6 +151,7 @@ impl<'d> Lowerer<'d, '_> {
         enum_name: String,
         fn_name: String,
         role: String,
+        entry: Shape,
     ) -> usize {
         let index = self.blocks.len();
         self.blocks.push(Block {
@@ -155,6 +159,7 @@ impl<'d> Lowerer<'d, '_> {
             start: 0,
             input_enum: format!("{enum_name}Input"),
             inputs: Vec::new(),
+            entry: Shape::Any,
             enum_name,
             fn_name,
             role,
@@ -208,7 +213,7 @@ impl<'d> Lowerer<'d, '_> {
                             i + 1,
                             crate::emit::doc_text(&state.name)
                         );
-                        blocks.push(self.block(branch, ty, f, role));
+                        blocks.push(self.block(branch, ty, f, role, Shape::Any));
                     }
                 }
                 Body::Map(map) => {
@@ -219,7 +224,18 @@ impl<'d> Lowerer<'d, '_> {
                             "the item processor of Map state \"{}\"",
                             crate::emit::doc_text(&state.name)
                         );
-                        blocks.push(self.block(processor, ty, f, role));
+                        // A plain Map passes its ItemSelector's members apart.
+                        let entry = match &map.item_selector {
+                            Some(t)
+                                if map.item_reader.is_none()
+                                    && map.item_batcher.is_none()
+                                    && map.result_writer.is_none() =>
+                            {
+                                crate::shape::template_shape(t)
+                            }
+                            _ => Shape::Any,
+                        };
+                        blocks.push(self.block(processor, ty, f, role, entry));
                     }
                     if let Some(r) = &map.item_reader {
                         let base =
@@ -268,7 +284,13 @@ impl<'d> Lowerer<'d, '_> {
         block.start = by_name[def.start_at.value.as_str()];
         block.states = states;
         block.by_name = by_name;
-        block.inputs = crate::shape::analyse(block);
+        block.inputs = crate::shape::analyse(block, &entry);
+        if block.inputs[block.start] != entry {
+            // Something leads back to the start with other data: take one value.
+            block.inputs = crate::shape::analyse(block, &Shape::Any);
+        } else {
+            block.entry = entry;
+        }
         index
     }
 

@@ -495,12 +495,31 @@ fn successors(body: &Body) -> Vec<&Spanned<String>> {
     out
 }
 
+/// The shape of a Map's `ItemSelector` result: its literal members are
+/// known, every other member is a slot.
+pub fn template_shape(t: &Template) -> Shape {
+    match t {
+        Template::Literal(v) => Shape::Const(v.clone()),
+        Template::Object(members) => {
+            let mut fields: Vec<(String, Shape)> = Vec::with_capacity(members.len());
+            for (k, v) in members {
+                if fields.iter().any(|(j, _)| j == k) {
+                    return Shape::Any;
+                }
+                fields.push((k.clone(), template_shape(v)));
+            }
+            Shape::Obj(fields).bounded()
+        }
+        _ => Shape::Any,
+    }
+}
+
 /// Each state's input shape: the join of what every way into it brings.
-/// The start state receives any value.
-pub fn analyse(b: &Block<'_>) -> Vec<Shape> {
+/// The start state receives `entry`, and whatever else leads back to it.
+pub fn analyse(b: &Block<'_>, entry: &Shape) -> Vec<Shape> {
     let n = b.states.len();
     let mut inputs: Vec<Option<Shape>> = vec![None; n];
-    inputs[b.start] = Some(Shape::Any);
+    inputs[b.start] = Some(entry.clone());
     let mut work = vec![b.start];
     let mut budget = 64 * n + 64;
     while let Some(s) = work.pop() {

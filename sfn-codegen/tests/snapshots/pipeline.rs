@@ -92,12 +92,12 @@ pub mod pipeline {
         reason = "each variant is moved once per transition"
     )]
     enum NormaliseRecordsItemStateInput {
-        /// "Has an amount?", with its input.
-        HasAnAmount(::sfn_runtime::Value),
+        /// "Has an amount?", with its input: an object the compiler knows but for these 3 values.
+        HasAnAmount([::sfn_runtime::Value; 3]),
         /// "Normalise", with its input.
         Normalise(::sfn_runtime::Value),
-        /// "Reject", with its input.
-        Reject(::sfn_runtime::Value),
+        /// "Reject", with its input: an object the compiler knows but for these 3 values.
+        Reject([::sfn_runtime::Value; 3]),
     }
     /// The states of branch 1 of Parallel state "Summarise", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -264,7 +264,7 @@ pub mod pipeline {
         async fn run_normalise_records_item(
             &self,
             mut exec: __sfn::Exec,
-            input: ::sfn_runtime::Value,
+            input: [::sfn_runtime::Value; 3],
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
             let mut next = NormaliseRecordsItemStateInput::HasAnAmount(input);
@@ -444,35 +444,30 @@ pub mod pipeline {
                             exec: &mut __sfn::Exec,
                             __index: usize,
                             __item: &__sfn::Value,
-                        | -> ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> {
-                            ::core::result::Result::Ok(
-                                __sfn::obj([
-                                    ("position", __sfn::Value::from(__index)),
-                                    (
-                                        "record",
-                                        __sfn::template_item_path(
-                                            exec,
-                                            __item,
-                                            input,
-                                            &[],
-                                            true,
-                                            "$$.Map.Item.Value",
-                                            "record.$",
-                                        )?,
-                                    ),
-                                    (
-                                        "batchId",
-                                        __sfn::template_path(
-                                            exec,
-                                            input,
-                                            &[__sfn::path::Step::Field("batchId")],
-                                            true,
-                                            "$.batchId",
-                                            "batchId.$",
-                                        )?,
-                                    ),
-                                ]),
-                            )
+                        | -> ::core::result::Result<
+                            [__sfn::Value; 3],
+                            ::sfn_runtime::Error,
+                        > {
+                            ::core::result::Result::Ok([
+                                __sfn::Value::from(__index),
+                                __sfn::template_item_path(
+                                    exec,
+                                    __item,
+                                    input,
+                                    &[],
+                                    true,
+                                    "$$.Map.Item.Value",
+                                    "record.$",
+                                )?,
+                                __sfn::template_path(
+                                    exec,
+                                    input,
+                                    &[__sfn::path::Step::Field("batchId")],
+                                    true,
+                                    "$.batchId",
+                                    "batchId.$",
+                                )?,
+                            ])
                         },
                         |exec, input| self.run_normalise_records_item(exec, input),
                     )
@@ -722,32 +717,34 @@ pub mod pipeline {
         fn state_has_an_amount(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            data: [::sfn_runtime::Value; 3],
         ) -> ::core::result::Result<
             __sfn::Step<NormaliseRecordsItemStateInput>,
             ::sfn_runtime::Error,
         > {
-            exec.enter("Has an amount?", __sfn::StateKind::Choice, &data);
-            let input = ::core::mem::take(&mut data);
+            let [__d0, __d1, __d2] = data;
+            exec.enter_with(
+                "Has an amount?",
+                __sfn::StateKind::Choice,
+                || __sfn::obj([
+                    ("position", __d0.clone()),
+                    ("record", __d1.clone()),
+                    ("batchId", __d2.clone()),
+                ]),
+            );
             let next = 'choice: {
                 if __sfn::is_present(
                     exec,
-                    &input,
+                    &__d1,
                     false,
-                    &[
-                        __sfn::path::Step::Field("record"),
-                        __sfn::path::Step::Field("amount"),
-                    ],
+                    &[__sfn::path::Step::Field("amount")],
                 )
                     && __sfn::test(
                         exec,
-                        &input,
+                        &__d1,
                         (
                             false,
-                            &[
-                                __sfn::path::Step::Field("record"),
-                                __sfn::path::Step::Field("amount"),
-                            ],
+                            &[__sfn::path::Step::Field("amount")],
                             "$.record.amount",
                         ),
                         __sfn::choice::is_numeric,
@@ -757,19 +754,30 @@ pub mod pipeline {
                 }
                 NormaliseRecordsItemState::Reject
             };
-            data = input;
-            exec.exit(&data);
+            exec.exit_with(|| __sfn::obj([
+                ("position", __d0.clone()),
+                ("record", __d1.clone()),
+                ("batchId", __d2.clone()),
+            ]));
             match next {
                 NormaliseRecordsItemState::Normalise => {
                     ::core::result::Result::Ok(
                         __sfn::Step::Next(
-                            NormaliseRecordsItemStateInput::Normalise(data),
+                            NormaliseRecordsItemStateInput::Normalise(
+                                __sfn::obj([
+                                    ("position", __d0),
+                                    ("record", __d1),
+                                    ("batchId", __d2),
+                                ]),
+                            ),
                         ),
                     )
                 }
                 _ => {
                     ::core::result::Result::Ok(
-                        __sfn::Step::Next(NormaliseRecordsItemStateInput::Reject(data)),
+                        __sfn::Step::Next(
+                            NormaliseRecordsItemStateInput::Reject([__d0, __d1, __d2]),
+                        ),
                     )
                 }
             }
@@ -841,35 +849,29 @@ pub mod pipeline {
         fn state_reject(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            data: [::sfn_runtime::Value; 3],
         ) -> ::core::result::Result<
             __sfn::Step<NormaliseRecordsItemStateInput>,
             ::sfn_runtime::Error,
         > {
-            exec.enter("Reject", __sfn::StateKind::Pass, &data);
-            if __sfn::path::get(&data, &[__sfn::path::Step::Field("position")]).is_err()
-            {
-                return ::core::result::Result::Err(
-                    __sfn::template_miss(exec, &data.clone(), "$.position", "position.$"),
-                );
-            }
+            let [__d0, __d1, __d2] = data;
+            exec.enter_with(
+                "Reject",
+                __sfn::StateKind::Pass,
+                || __sfn::obj([
+                    ("position", __d0.clone()),
+                    ("record", __d1.clone()),
+                    ("batchId", __d2.clone()),
+                ]),
+            );
             exec.exit_with(|| __sfn::obj([
-                (
-                    "position",
-                    __sfn::part(&data, &[__sfn::path::Step::Field("position")]),
-                ),
+                ("position", __d0.clone()),
                 ("rejected", __sfn::Value::Bool(true)),
             ]));
             ::core::result::Result::Ok(
                 __sfn::Step::End(
                     __sfn::obj([
-                        (
-                            "position",
-                            __sfn::path::take(
-                                &mut data,
-                                &[__sfn::path::Step::Field("position")],
-                            ),
-                        ),
+                        ("position", __d0),
                         ("rejected", __sfn::Value::Bool(true)),
                     ]),
                 ),

@@ -137,7 +137,7 @@ impl MapSpec {
 /// Runs one Map iteration per item: `select` builds an iteration's input
 /// while `$$.Map.Item` is set on `exec`, `run` runs the item processor.
 /// Returns the outputs in item order.
-pub async fn map<'a, I, S, R, F>(
+pub async fn map<'a, I, In, S, R, F>(
     exec: &mut Exec,
     spec: MapSpec,
     items: I,
@@ -147,8 +147,8 @@ pub async fn map<'a, I, S, R, F>(
 where
     I: IntoIterator,
     I::IntoIter: ExactSizeIterator,
-    S: FnMut(&mut Exec, usize, I::Item) -> Result<Value, Error>,
-    R: FnMut(Exec, Value) -> F,
+    S: FnMut(&mut Exec, usize, I::Item) -> Result<In, Error>,
+    R: FnMut(Exec, In) -> F,
     F: Future<Output = Result<Value, Error>> + Send + 'a,
 {
     drive_map(exec, spec, items, select, run, None).await
@@ -192,31 +192,35 @@ where
         records: &mut records,
         machine: &machine,
         name: &name,
+        input: Value::clone,
     };
     drive_map(exec, spec, items, select, run, Some(keep)).await?;
     Ok((records, map_run))
 }
 
 /// Where [`map_recorded`] keeps its records.
-struct Keep<'k> {
+struct Keep<'k, In> {
     records: &'k mut Vec<ChildRecord>,
     machine: &'k str,
     name: &'k str,
+    /// An iteration's input as one value.
+    input: fn(&In) -> Value,
 }
 
-async fn drive_map<'a, I, S, R, F>(
+/// Runs a Map's iterations; with `keep`, records each one for a ResultWriter.
+async fn drive_map<'a, I, In, S, R, F>(
     exec: &mut Exec,
     spec: MapSpec,
     items: I,
     mut select: S,
     mut run: R,
-    mut keep: Option<Keep<'_>>,
+    mut keep: Option<Keep<'_, In>>,
 ) -> Result<Vec<Value>, Error>
 where
     I: IntoIterator,
     I::IntoIter: ExactSizeIterator,
-    S: FnMut(&mut Exec, usize, I::Item) -> Result<Value, Error>,
-    R: FnMut(Exec, Value) -> F,
+    S: FnMut(&mut Exec, usize, I::Item) -> Result<In, Error>,
+    R: FnMut(Exec, In) -> F,
     F: Future<Output = Result<Value, Error>> + Send + 'a,
 {
     let items = items.into_iter();
@@ -239,7 +243,7 @@ where
     let mut finish = |exec: &mut Exec,
                       index: usize,
                       outcome: Result<Value, Error>,
-                      keep: &mut Option<Keep<'_>>| {
+                      keep: &mut Option<Keep<'_, In>>| {
         if let Some(keep) = keep {
             let record = &mut keep.records[index];
             record.stop_date = Some(exec.now());
@@ -291,7 +295,7 @@ where
                     record.execution_arn =
                         distributed::child_execution_arn(keep.machine, keep.name, &child);
                     record.name = child;
-                    record.input = input.clone();
+                    record.input = (keep.input)(&input);
                     record.start_date = Some(exec.now());
                 }
                 // Poll the new iteration at once, in a box kept from an
