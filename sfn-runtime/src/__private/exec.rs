@@ -103,6 +103,13 @@ pub struct Exec {
     shared: Arc<Shared>,
     /// The newest event this state machine emitted (`previousEventId` of its next one).
     last_event: u64,
+    /// Whether this is the only state machine of the execution emitting
+    /// events now (no branch or iteration runs), so that it counts event ids
+    /// itself instead of in the shared counter.
+    alone: bool,
+    /// Whether this is the top-level state machine, alone again once its
+    /// branches have ended.
+    top: bool,
     entered_any: bool,
     state: &'static str,
     state_kind: StateKind,
@@ -184,6 +191,8 @@ impl Exec {
         let mut exec = Exec {
             shared: Arc::new(shared),
             last_event: 0,
+            alone: true,
+            top: true,
             entered_any: false,
             state: "",
             state_kind: StateKind::Pass,
@@ -204,10 +213,18 @@ impl Exec {
 
     /// The view of a Parallel branch or Map iteration started by the current
     /// state: the same execution, with its own current state.
-    pub fn branch(&self) -> Exec {
+    pub fn branch(&mut self) -> Exec {
+        if std::mem::replace(&mut self.alone, false) {
+            // From now on every id comes from the shared counter.
+            self.shared
+                .last_event
+                .store(self.last_event, Ordering::Relaxed);
+        }
         Exec {
             shared: Arc::clone(&self.shared),
             last_event: self.last_event,
+            alone: false,
+            top: false,
             entered_any: true,
             state: "",
             state_kind: StateKind::Pass,
@@ -221,7 +238,20 @@ impl Exec {
 
     /// After branches ran: the next event follows the newest one of the execution.
     pub fn join(&mut self) {
-        self.last_event = self.shared.last_event.load(Ordering::Relaxed);
+        if !self.alone {
+            self.last_event = self.shared.last_event.load(Ordering::Relaxed);
+            self.alone = self.top;
+        }
+    }
+
+    /// The id of a new event.
+    #[inline]
+    fn next_event_id(&mut self) -> u64 {
+        if self.alone {
+            self.last_event + 1
+        } else {
+            self.shared.last_event.fetch_add(1, Ordering::Relaxed) + 1
+        }
     }
 
     /// Sets `$$.Map.Item` (index and value) for building one iteration's input.
@@ -249,14 +279,19 @@ impl Exec {
     /// Emits one event; `details` is only called when the history is recorded.
     pub fn event(&mut self, kind: &'static str, details: impl FnOnce(&Exec) -> Map<String, Value>) {
         let previous = self.last_event;
-        let Some(history) = &self.shared.history else {
-            self.last_event = self.shared.last_event.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.shared.history.is_none() {
+            self.last_event = self.next_event_id();
             return;
-        };
+        }
         let details = details(self);
         let timestamp = self.now();
+        let shared = Arc::clone(&self.shared);
+        let Some(history) = &shared.history else {
+            return;
+        };
+        // The id is taken under the lock, so that ids and history order agree.
         let mut history = history.lock().unwrap_or_else(PoisonError::into_inner);
-        let id = self.shared.last_event.fetch_add(1, Ordering::Relaxed) + 1;
+        let id = self.next_event_id();
         history.push(Event {
             id,
             previous_event_id: previous,
