@@ -264,7 +264,7 @@ fn emit_run_loop(b: &Block<'_>) -> TokenStream {
             let step = match next {
                 #(#arms)*
             };
-            match step {
+            match step? {
                 __sfn::Step::Next(state) => next = state,
                 __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
             }
@@ -836,9 +836,9 @@ fn emit_arm(b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
     let v = ident(&s.variant);
     let f = ident(&s.fn_name);
     if awaits(s.body) {
-        quote! { #ty::#v(data) => self.#f(exec, data).await?, }
+        quote! { #ty::#v(data) => self.#f(exec, data).await, }
     } else {
-        quote! { #ty::#v(data) => self.#f(exec, data)?, }
+        quote! { #ty::#v(data) => self.#f(exec, data), }
     }
 }
 

@@ -147,10 +147,10 @@ pub mod distributed {
             loop {
                 let step = match next {
                     StateInput::ProcessOrders(data) => {
-                        self.state_process_orders(exec, data).await?
+                        self.state_process_orders(exec, data).await
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
@@ -167,10 +167,10 @@ pub mod distributed {
             loop {
                 let step = match next {
                     ProcessOrdersItemStateInput::SummariseBatch(data) => {
-                        self.state_summarise_batch(exec, data)?
+                        self.state_summarise_batch(exec, data)
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }

@@ -123,13 +123,13 @@ pub mod hello {
             loop {
                 let step = match next {
                     StateInput::ProcessData(data) => {
-                        self.state_process_data(exec, data).await?
+                        self.state_process_data(exec, data).await
                     }
                     StateInput::SaveResults(data) => {
-                        self.state_save_results(exec, data).await?
+                        self.state_save_results(exec, data).await
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }

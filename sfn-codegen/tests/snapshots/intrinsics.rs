@@ -118,12 +118,12 @@ pub mod intrinsics {
             let mut next = StateInput::Build(input);
             loop {
                 let step = match next {
-                    StateInput::Build(data) => self.state_build(exec, data)?,
-                    StateInput::Probe(data) => self.state_probe(exec, data)?,
-                    StateInput::OutOfRange(data) => self.state_out_of_range(exec, data)?,
-                    StateInput::Done(data) => self.state_done(exec, data)?,
+                    StateInput::Build(data) => self.state_build(exec, data),
+                    StateInput::Probe(data) => self.state_probe(exec, data),
+                    StateInput::OutOfRange(data) => self.state_out_of_range(exec, data),
+                    StateInput::Done(data) => self.state_done(exec, data),
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }

@@ -137,10 +137,10 @@ pub mod map {
             loop {
                 let step = match next {
                     StateInput::ProcessItems(data) => {
-                        self.state_process_items(exec, data).await?
+                        self.state_process_items(exec, data).await
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
@@ -157,10 +157,10 @@ pub mod map {
             loop {
                 let step = match next {
                     ProcessItemsItemStateInput::Process(data) => {
-                        self.state_process(exec, data).await?
+                        self.state_process(exec, data).await
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }

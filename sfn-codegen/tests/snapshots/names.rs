@@ -145,19 +145,19 @@ pub mod names {
             let mut next = StateInput::Fn(input);
             loop {
                 let step = match next {
-                    StateInput::Fn(data) => self.state_fn_(exec, data)?,
-                    StateInput::Self_(data) => self.state_self_(exec, data)?,
-                    StateInput::ShipOrder(data) => self.state_ship_order(exec, data)?,
-                    StateInput::ShipOrder2(data) => self.state_ship_order_2(exec, data)?,
+                    StateInput::Fn(data) => self.state_fn_(exec, data),
+                    StateInput::Self_(data) => self.state_self_(exec, data),
+                    StateInput::ShipOrder(data) => self.state_ship_order(exec, data),
+                    StateInput::ShipOrder2(data) => self.state_ship_order_2(exec, data),
                     StateInput::U1f680GrUf6UdfEU2713(data) => {
-                        self.state_u1f680_gr_uf6_udf_e_u2713(exec, data)?
+                        self.state_u1f680_gr_uf6_udf_e_u2713(exec, data)
                     }
                     StateInput::RustFnMain(data) => {
-                        self.state_rust_fn_main(exec, data).await?
+                        self.state_rust_fn_main(exec, data).await
                     }
-                    StateInput::S1st(data) => self.state_n_1st(exec, data)?,
+                    StateInput::S1st(data) => self.state_n_1st(exec, data),
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }

@@ -172,27 +172,27 @@ pub mod order {
             loop {
                 let step = match next {
                     StateInput::ValidateOrder(data) => {
-                        self.state_validate_order(exec, data).await?
+                        self.state_validate_order(exec, data).await
                     }
                     StateInput::CheckPaymentType(data) => {
-                        self.state_check_payment_type(exec, data)?
+                        self.state_check_payment_type(exec, data)
                     }
                     StateInput::ChargeCard(data) => {
-                        self.state_charge_card(exec, data).await?
+                        self.state_charge_card(exec, data).await
                     }
                     StateInput::WaitForWarehouse(data) => {
-                        self.state_wait_for_warehouse(exec, data).await?
+                        self.state_wait_for_warehouse(exec, data).await
                     }
                     StateInput::ShipOrder(data) => {
-                        self.state_ship_order(exec, data).await?
+                        self.state_ship_order(exec, data).await
                     }
-                    StateInput::Shipped(data) => self.state_shipped(exec, data)?,
+                    StateInput::Shipped(data) => self.state_shipped(exec, data),
                     StateInput::PaymentFailed(data) => {
-                        self.state_payment_failed(exec, data)?
+                        self.state_payment_failed(exec, data)
                     }
-                    StateInput::RejectOrder(data) => self.state_reject_order(exec, data)?,
+                    StateInput::RejectOrder(data) => self.state_reject_order(exec, data),
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }

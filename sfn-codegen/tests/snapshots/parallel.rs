@@ -204,12 +204,12 @@ pub mod parallel {
             let mut next = StateInput::Lookup(input);
             loop {
                 let step = match next {
-                    StateInput::Lookup(data) => self.state_lookup(exec, data).await?,
+                    StateInput::Lookup(data) => self.state_lookup(exec, data).await,
                     StateInput::LookupFailed(data) => {
-                        self.state_lookup_failed(exec, data)?
+                        self.state_lookup_failed(exec, data)
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
@@ -226,13 +226,13 @@ pub mod parallel {
             loop {
                 let step = match next {
                     LookupBranch1StateInput::AddressWait(data) => {
-                        self.state_address_wait(exec, data).await?
+                        self.state_address_wait(exec, data).await
                     }
                     LookupBranch1StateInput::Address(data) => {
-                        self.state_address(exec, data).await?
+                        self.state_address(exec, data).await
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
@@ -249,19 +249,19 @@ pub mod parallel {
             loop {
                 let step = match next {
                     LookupBranch2StateInput::ShouldFail(data) => {
-                        self.state_should_fail(exec, data)?
+                        self.state_should_fail(exec, data)
                     }
                     LookupBranch2StateInput::PhoneFailed(data) => {
-                        self.state_phone_failed(exec, data)?
+                        self.state_phone_failed(exec, data)
                     }
                     LookupBranch2StateInput::PhoneWait(data) => {
-                        self.state_phone_wait(exec, data).await?
+                        self.state_phone_wait(exec, data).await
                     }
                     LookupBranch2StateInput::Phone(data) => {
-                        self.state_phone(exec, data).await?
+                        self.state_phone(exec, data).await
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }

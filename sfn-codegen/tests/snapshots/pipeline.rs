@@ -241,20 +241,18 @@ pub mod pipeline {
             loop {
                 let step = match next {
                     StateInput::DescribeBatch(data) => {
-                        self.state_describe_batch(exec, data)?
+                        self.state_describe_batch(exec, data)
                     }
                     StateInput::NormaliseRecords(data) => {
-                        self.state_normalise_records(exec, data).await?
+                        self.state_normalise_records(exec, data).await
                     }
-                    StateInput::Summarise(data) => {
-                        self.state_summarise(exec, data).await?
-                    }
-                    StateInput::Publish(data) => self.state_publish(exec, data)?,
+                    StateInput::Summarise(data) => self.state_summarise(exec, data).await,
+                    StateInput::Publish(data) => self.state_publish(exec, data),
                     StateInput::SummaryFailed(data) => {
-                        self.state_summary_failed(exec, data)?
+                        self.state_summary_failed(exec, data)
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
@@ -271,16 +269,16 @@ pub mod pipeline {
             loop {
                 let step = match next {
                     NormaliseRecordsItemStateInput::HasAnAmount(data) => {
-                        self.state_has_an_amount(exec, data)?
+                        self.state_has_an_amount(exec, data)
                     }
                     NormaliseRecordsItemStateInput::Normalise(data) => {
-                        self.state_normalise(exec, data).await?
+                        self.state_normalise(exec, data).await
                     }
                     NormaliseRecordsItemStateInput::Reject(data) => {
-                        self.state_reject(exec, data)?
+                        self.state_reject(exec, data)
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
@@ -297,10 +295,10 @@ pub mod pipeline {
             loop {
                 let step = match next {
                     SummariseBranch1StateInput::Totals(data) => {
-                        self.state_totals(exec, data).await?
+                        self.state_totals(exec, data).await
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
@@ -317,10 +315,10 @@ pub mod pipeline {
             loop {
                 let step = match next {
                     SummariseBranch2StateInput::Fingerprint(data) => {
-                        self.state_fingerprint(exec, data)?
+                        self.state_fingerprint(exec, data)
                     }
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }

@@ -172,23 +172,23 @@ pub mod shapes {
             let mut next = StateInput::Start(input);
             loop {
                 let step = match next {
-                    StateInput::Start(data) => self.state_start(exec, data)?,
-                    StateInput::Route(data) => self.state_route(exec, data)?,
-                    StateInput::Big(data) => self.state_big(exec, data)?,
-                    StateInput::Small(data) => self.state_small(exec, data)?,
-                    StateInput::Round(data) => self.state_round(exec, data)?,
-                    StateInput::Again(data) => self.state_again(exec, data)?,
-                    StateInput::Mode(data) => self.state_mode(exec, data)?,
+                    StateInput::Start(data) => self.state_start(exec, data),
+                    StateInput::Route(data) => self.state_route(exec, data),
+                    StateInput::Big(data) => self.state_big(exec, data),
+                    StateInput::Small(data) => self.state_small(exec, data),
+                    StateInput::Round(data) => self.state_round(exec, data),
+                    StateInput::Again(data) => self.state_again(exec, data),
+                    StateInput::Mode(data) => self.state_mode(exec, data),
                     StateInput::BadInputPath(data) => {
-                        self.state_bad_input_path(exec, data)?
+                        self.state_bad_input_path(exec, data)
                     }
-                    StateInput::BadField(data) => self.state_bad_field(exec, data)?,
-                    StateInput::Within(data) => self.state_within(exec, data)?,
-                    StateInput::Over(data) => self.state_over(exec, data)?,
-                    StateInput::Copy(data) => self.state_copy(exec, data)?,
-                    StateInput::Finish(data) => self.state_finish(exec, data)?,
+                    StateInput::BadField(data) => self.state_bad_field(exec, data),
+                    StateInput::Within(data) => self.state_within(exec, data),
+                    StateInput::Over(data) => self.state_over(exec, data),
+                    StateInput::Copy(data) => self.state_copy(exec, data),
+                    StateInput::Finish(data) => self.state_finish(exec, data),
                 };
-                match step {
+                match step? {
                     __sfn::Step::Next(state) => next = state,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
