@@ -1340,30 +1340,16 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
     // each owned item is an iteration's input.
     let entry = &m.blocks[s.blocks[0]].entry;
     let select = match &map.item_selector {
-        Some(t) if entry.is_known() => {
-            // The iteration's input is passed in parts: one value per slot.
-            let mut slots = Vec::new();
-            template_slots(t, entry, &source, &mut slots);
-            let n = Literal::usize_unsuffixed(slots.len());
-            let value = quote! { [#(#slots),*] };
-            let value = if needs_item_context(t) {
-                quote! {{
-                    exec.set_map_item(__index, __item.clone());
-                    let selected = #value;
-                    exec.take_map_item();
-                    selected
-                }}
-            } else {
-                value
-            };
-            quote! {
-                |exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<[#rt::Value; #n], ::sfn_runtime::Error> {
-                    ::core::result::Result::Ok(#value)
-                }
-            }
-        }
         Some(t) => {
-            let value = template_in(t, &source, true);
+            // The iteration's input is one value, or passed in parts: one
+            // value per slot of the item processor's entry shape.
+            let (value, ty) = if entry.is_known() {
+                let mut slots = Vec::new();
+                template_slots(t, entry, &source, &mut slots);
+                (quote! { [#(#slots),*] }, shape_type(entry))
+            } else {
+                (template_in(t, &source, true), quote! { #rt::Value })
+            };
             let value = if needs_item_context(t) {
                 quote! {{
                     exec.set_map_item(__index, __item.clone());
@@ -1375,7 +1361,7 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
                 value
             };
             quote! {
-                |exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<#rt::Value, ::sfn_runtime::Error> {
+                |exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<#ty, ::sfn_runtime::Error> {
                     ::core::result::Result::Ok(#value)
                 }
             }
@@ -1741,7 +1727,7 @@ fn choice_targets(b: &Block<'_>, c: &crate::ast::Choice) -> Vec<usize> {
 fn choice_goto(
     b: &Block<'_>,
     c: &crate::ast::Choice,
-    go: impl Fn(usize) -> TokenStream,
+    mut go: impl FnMut(usize) -> TokenStream,
 ) -> TokenStream {
     let ty = ident(&b.enum_name);
     let targets = choice_targets(b, c);
@@ -1760,11 +1746,14 @@ fn choice_goto(
             }
         }
         Some((last, rest)) => {
-            let arms = rest.iter().map(|t| {
-                let v = ident(&b.states[*t].variant);
-                let body = go(*t);
-                quote! { #ty::#v => { #body } }
-            });
+            let arms: Vec<TokenStream> = rest
+                .iter()
+                .map(|t| {
+                    let v = ident(&b.states[*t].variant);
+                    let body = go(*t);
+                    quote! { #ty::#v => { #body } }
+                })
+                .collect();
             let body = go(*last);
             quote! {
                 match next {

@@ -71,6 +71,8 @@ pub struct StateIr<'d> {
     pub body: &'d Body,
     /// `Comment`.
     pub comment: Option<&'d str>,
+    /// The outgoing transitions (`Next`, `Default`, `Choices[].Next`, `Catch[].Next`).
+    pub targets: &'d [Spanned<String>],
     /// Index into [`Machine::methods`] for Task states.
     pub method: Option<usize>,
     /// Indexes into [`Machine::blocks`] of its branches or item processor.
@@ -269,6 +271,7 @@ impl<'d> Lowerer<'d, '_> {
                 line,
                 body,
                 comment: state.comment.as_deref(),
+                targets: &state.targets,
                 method,
                 blocks,
                 reader,

@@ -17,9 +17,7 @@
 //! in templates, a path that cannot match) is left to the general code, on
 //! a whole `Value`.
 
-use crate::ast::{
-    Body, Choice, Condition, Operand, Pass, PathField, Spanned, Template, Transition,
-};
+use crate::ast::{Body, Choice, Condition, Operand, Pass, PathField, Template};
 use crate::ir::Block;
 use crate::path::{Path, Root, Step};
 
@@ -463,38 +461,6 @@ pub fn eval(body: &Body, input: &Shape) -> Option<Eval> {
     }
 }
 
-/// The states a state goes to, its catchers' included.
-fn successors(body: &Body) -> Vec<&Spanned<String>> {
-    fn next(t: &Transition) -> Vec<&Spanned<String>> {
-        match t {
-            Transition::Next(n) => vec![n],
-            Transition::End => Vec::new(),
-        }
-    }
-    let mut out = match body {
-        Body::Pass(p) => next(&p.transition),
-        Body::Wait(w) => next(&w.transition),
-        Body::Task(t) => next(&t.transition),
-        Body::Parallel(p) => next(&p.outcome.transition),
-        Body::Map(m) => next(&m.outcome.transition),
-        Body::Choice(c) => c
-            .choices
-            .iter()
-            .map(|(_, n)| n)
-            .chain(c.default.as_ref())
-            .collect(),
-        Body::Succeed(_) | Body::Fail(_) => Vec::new(),
-    };
-    let catchers = match body {
-        Body::Task(t) => t.catch.as_slice(),
-        Body::Parallel(p) => p.outcome.catch.as_slice(),
-        Body::Map(m) => m.outcome.catch.as_slice(),
-        _ => &[],
-    };
-    out.extend(catchers.iter().map(|c| &c.next));
-    out
-}
-
 /// The shape of a Map's `ItemSelector` result: its literal members are
 /// known, every other member is a slot.
 pub fn template_shape(t: &Template) -> Shape {
@@ -536,7 +502,7 @@ pub fn analyse(b: &Block<'_>, entry: &Shape) -> Vec<Shape> {
                 eval(state.body, &Shape::Any).map_or(Shape::Any, |e| e.out.shape())
             }
         };
-        for target in successors(state.body) {
+        for target in state.targets {
             let t = b.target(target);
             let joined = match &inputs[t] {
                 None => out.clone(),

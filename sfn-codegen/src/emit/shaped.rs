@@ -90,47 +90,48 @@ enum Use {
 }
 
 /// Statements and expressions that build the slots of `target` from `out`,
-/// moving every value that is not needed twice. The second element is one
-/// expression per slot.
+/// moving every value that is not needed twice: the statements, then one
+/// expression per slot. Locals that values are taken out of are marked in
+/// `mutable`.
 fn build_slots(
     out: &Tree,
     target: &Shape,
     locals: &Locals,
-) -> Option<(Vec<TokenStream>, Vec<TokenStream>, Vec<bool>)> {
+    mutable: &mut [bool],
+) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
     let slots = out.into_slots(target)?;
-    // Every leaf that reads a local, in order.
-    let mut leaves: Vec<&Tree> = Vec::new();
-    fn collect<'t>(t: &'t Tree, out: &mut Vec<&'t Tree>) {
+    // Every leaf that reads a local, in order, with its local.
+    fn collect<'t>(t: &'t Tree, out: &mut Vec<(usize, &'t Tree)>) {
         match t {
             Tree::Obj(members) => members.iter().for_each(|(_, t)| collect(t, out)),
             Tree::Arr(items) => items.iter().for_each(|t| collect(t, out)),
-            Tree::Local(_) | Tree::Part(..) => out.push(t),
+            Tree::Local(l) | Tree::Part(l, _) => out.push((*l, t)),
             Tree::Const(_) => {}
         }
     }
+    let mut leaves = Vec::new();
     slots.iter().for_each(|t| collect(t, &mut leaves));
-    let local_of = |t: &Tree| match t {
-        Tree::Local(l) | Tree::Part(l, _) => *l,
-        _ => usize::MAX,
-    };
+    let mut by_local: Vec<Vec<usize>> = vec![Vec::new(); locals.names.len()];
+    for (i, (l, _)) in leaves.iter().enumerate() {
+        by_local[*l].push(i);
+    }
     let mut uses = vec![Use::Copy; leaves.len()];
-    let mut mutable = vec![false; locals.names.len()];
-    for (l, mutable) in mutable.iter_mut().enumerate() {
-        let mine: Vec<usize> = (0..leaves.len())
-            .filter(|&i| local_of(leaves[i]) == l)
-            .collect();
-        let wholes: Vec<usize> = mine
+    let mut moved = vec![false; locals.names.len()];
+    for (l, mine) in by_local.iter().enumerate() {
+        // A local needed whole is moved at its last use; its other uses copy.
+        if let Some(&last) = mine
             .iter()
-            .copied()
-            .filter(|&i| matches!(leaves[i], Tree::Local(_)))
-            .collect();
-        if let Some(&last) = wholes.last() {
+            .rev()
+            .find(|&&i| matches!(leaves[i].1, Tree::Local(_)))
+        {
             uses[last] = Use::Move;
+            moved[l] = true;
             continue;
         }
+        // Otherwise its parts are taken out, unless one lies inside another.
         let parts: Vec<&Vec<Step>> = mine
             .iter()
-            .filter_map(|&i| match leaves[i] {
+            .filter_map(|&i| match leaves[i].1 {
                 Tree::Part(_, steps) => Some(steps),
                 _ => None,
             })
@@ -141,19 +142,15 @@ fn build_slots(
                 a[..n] != b[..n]
             })
         });
-        if disjoint {
-            for &i in &mine {
-                uses[i] = Use::Take;
-            }
-            *mutable |= !mine.is_empty();
+        if disjoint && !mine.is_empty() {
+            mine.iter().for_each(|&i| uses[i] = Use::Take);
+            mutable[l] = true;
         }
     }
     // Copies of a local that is also moved whole are made first.
     let mut stmts = Vec::new();
     let mut exprs: Vec<TokenStream> = Vec::with_capacity(leaves.len());
-    for (i, leaf) in leaves.iter().enumerate() {
-        let l = local_of(leaf);
-        let moved = (0..leaves.len()).any(|j| local_of(leaves[j]) == l && uses[j] == Use::Move);
+    for (i, &(l, leaf)) in leaves.iter().enumerate() {
         let name = locals.name(l);
         let expr = match (uses[i], leaf) {
             (Use::Move, _) => quote! { #name },
@@ -163,7 +160,7 @@ fn build_slots(
             }
             (_, other) => locals.copy(other),
         };
-        if uses[i] == Use::Copy && moved {
+        if uses[i] == Use::Copy && moved[l] {
             let binding = format_ident!("__v{i}");
             stmts.push(quote! { let #binding = #expr; });
             exprs.push(quote! { #binding });
@@ -191,7 +188,7 @@ fn build_slots(
         }
     }
     let values = slots.iter().map(|t| build(t, &mut next)).collect();
-    Some((stmts, values, mutable))
+    Some((stmts, values))
 }
 
 /// The code that moves on from a shaped state to block state `target`
@@ -204,13 +201,10 @@ fn goto(
     mutable: &mut [bool],
 ) -> TokenStream {
     let shape = target.map_or(Shape::Any, |t| b.inputs[t].clone());
-    let Some((stmts, values, muts)) = build_slots(out, &shape, locals) else {
+    let Some((stmts, values)) = build_slots(out, &shape, locals, mutable) else {
         // The analysis makes every target's shape one the output fits.
         return quote! { ::core::compile_error!("sfn: internal error: a state's output does not fit its target") };
     };
-    for (m, n) in mutable.iter_mut().zip(muts) {
-        *m |= n;
-    }
     let value = match target {
         None => {
             let v = &values[0];
@@ -315,13 +309,7 @@ pub(super) fn emit_shaped_state(
                 }
             };
             let decide = choice_decide(b, c, &source);
-            let go = choice_goto(b, c, |t| {
-                goto(b, Some(t), &e.out, &locals, &mut mutable.clone())
-            });
-            // The arms are built separately; their locals' mutability is merged here.
-            for t in super::choice_targets(b, c) {
-                let _ = goto(b, Some(t), &e.out, &locals, &mut mutable);
-            }
+            let go = choice_goto(b, c, |t| goto(b, Some(t), &e.out, &locals, &mut mutable));
             (decide, go)
         }
         _ => return quote! {},

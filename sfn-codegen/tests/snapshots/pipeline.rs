@@ -443,7 +443,7 @@ pub mod pipeline {
                             __index: usize,
                             __item: &__sfn::Value,
                         | -> ::core::result::Result<
-                            [__sfn::Value; 3],
+                            [::sfn_runtime::Value; 3],
                             ::sfn_runtime::Error,
                         > {
                             ::core::result::Result::Ok([

@@ -190,7 +190,7 @@ pub fn fail_field(
             Value::String(s) => Ok(s.clone()),
             other => Ok(path::compact(other)),
         },
-        None => Err(super::value::not_found(exec, data, text, field)),
+        None => Err(super::value::template_miss(exec, data, text, field)),
     }
 }
 

@@ -244,9 +244,10 @@ impl Exec {
         }
     }
 
-    /// The id of a new event.
+    /// The id of a new event: counted here while this state machine is
+    /// alone, else in the shared counter.
     #[inline]
-    fn next_event_id(&mut self) -> u64 {
+    fn next_event_id(&self) -> u64 {
         if self.alone {
             self.last_event + 1
         } else {
@@ -279,16 +280,12 @@ impl Exec {
     /// Emits one event; `details` is only called when the history is recorded.
     pub fn event(&mut self, kind: &'static str, details: impl FnOnce(&Exec) -> Map<String, Value>) {
         let previous = self.last_event;
-        if self.shared.history.is_none() {
+        let Some(history) = &self.shared.history else {
             self.last_event = self.next_event_id();
             return;
-        }
+        };
         let details = details(self);
         let timestamp = self.now();
-        let shared = Arc::clone(&self.shared);
-        let Some(history) = &shared.history else {
-            return;
-        };
         // The id is taken under the lock, so that ids and history order agree.
         let mut history = history.lock().unwrap_or_else(PoisonError::into_inner);
         let id = self.next_event_id();
@@ -299,6 +296,7 @@ impl Exec {
             kind,
             details,
         });
+        drop(history);
         self.last_event = id;
     }
 

@@ -45,23 +45,18 @@ pub fn template_ref<'v>(
     text: &str,
     field: &str,
 ) -> Result<&'v Value, crate::Error> {
-    path::get(input, steps).map_err(|_| not_found(exec, input, text, field))
+    path::get(input, steps).map_err(|_| template_miss(exec, input, text, field))
 }
 
 /// AWS's `States.Runtime` error for a template path (`text`, of the member
-/// `field`) that matches nothing in `input`.
-pub(super) fn not_found(exec: &Exec, input: &Value, text: &str, field: &str) -> crate::Error {
+/// `field`) that matches nothing in `input`. Generated code that holds the
+/// input in parts rebuilds it for the message.
+#[cold]
+pub fn template_miss(exec: &Exec, input: &Value, text: &str, field: &str) -> crate::Error {
     exec.runtime_error(format_args!(
         "The JSONPath '{text}' specified for the field '{field}' could not be found in the input '{}'",
         path::compact(input)
     ))
-}
-
-/// AWS's `States.Runtime` error for a template path that matches nothing:
-/// generated code calls it with the effective input rebuilt for the message.
-#[cold]
-pub fn template_miss(exec: &Exec, input: &Value, text: &str, field: &str) -> crate::Error {
-    not_found(exec, input, text, field)
 }
 
 /// A copy of the node at a definite path (checked to be there; `null` if not).
@@ -133,6 +128,6 @@ fn template_value(
     }
     match path::get(source, steps) {
         Ok(v) => Ok(v.clone()),
-        Err(_) => Err(not_found(exec, input, text, field)),
+        Err(_) => Err(template_miss(exec, input, text, field)),
     }
 }
