@@ -13,7 +13,7 @@ use crate::ast::{
     Transition, Wait, WaitFor,
 };
 use crate::intrinsic::{Arg, Call, Func};
-use crate::ir::{Block, Machine, StateIr};
+use crate::ir::{Block, Machine, StateIr, awaits};
 use crate::path::{CmpOp, Filter, Literal as PathLiteral, Path, Root, Step};
 use crate::shape::Shape;
 
@@ -171,8 +171,25 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     let nested = m.blocks.iter().skip(1).map(|b| {
         let name = ident(&b.fn_name);
         let body = emit_run_loop(b);
+        let input = shape_type(b, &b.entry);
+        let lt = lifetime(b);
+        if runs_inline(b) {
+            let doc = format!(
+                " Runs {}: one match arm per state. No state of it waits, so it is a plain call.",
+                b.role
+            );
+            return quote! {
+                #[doc = #doc]
+                fn #name #lt(
+                    &self,
+                    exec: &mut __sfn::Exec,
+                    input: #input,
+                ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
+                    #body
+                }
+            };
+        }
         let doc = format!(" Runs {}: one match arm per state.", b.role);
-        let input = shape_type(&b.entry);
         quote! {
             #[doc = #doc]
             async fn #name(
@@ -276,9 +293,10 @@ fn emit_run_loop(b: &Block<'_>) -> TokenStream {
 /// carrying its input as one value or as the slots of its [`Shape`].
 fn emit_input_enum(b: &Block<'_>) -> TokenStream {
     let ty = ident(&b.input_enum);
+    let lt = lifetime(b);
     let variants = b.states.iter().zip(&b.inputs).map(|(s, shape)| {
         let v = ident(&s.variant);
-        let data = shape_type(shape);
+        let data = shape_type(b, shape);
         let doc = match shape.slots() {
             _ if !shape.is_known() => format!(" \"{}\", with its input.", doc_text(s.name)),
             1 => format!(
@@ -299,19 +317,34 @@ fn emit_input_enum(b: &Block<'_>) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[allow(clippy::large_enum_variant, reason = "each variant is moved once per transition")]
-        enum #ty {
+        enum #ty #lt {
             #(#variants,)*
         }
     }
 }
 
-/// The type of a state's input of shape `shape`: one value, or an array of its slots.
-fn shape_type(shape: &Shape) -> TokenStream {
+/// The type of a state's input of shape `shape` in block `b`: one value, or
+/// an array of its slots (which may borrow, see [`Block::borrows`]).
+fn shape_type(b: &Block<'_>, shape: &Shape) -> TokenStream {
     if !shape.is_known() {
         return quote! { ::sfn_runtime::Value };
     }
     let n = Literal::usize_unsuffixed(shape.slots());
-    quote! { [::sfn_runtime::Value; #n] }
+    if b.borrows {
+        quote! { [::std::borrow::Cow<'i, ::sfn_runtime::Value>; #n] }
+    } else {
+        quote! { [::sfn_runtime::Value; #n] }
+    }
+}
+
+/// The lifetime parameter of a block's functions and input enum: `<'i>`
+/// when its slots borrow, else nothing.
+fn lifetime(b: &Block<'_>) -> TokenStream {
+    if b.borrows {
+        quote! { <'i> }
+    } else {
+        quote! {}
+    }
 }
 
 /// Tokens for a compiled path: a `&'static [Step]` expression.
@@ -821,13 +854,10 @@ fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
     }
 }
 
-/// Whether a state's code awaits (Task, Wait, Parallel, Map), so that its
-/// function is `async`.
-fn awaits(body: &Body) -> bool {
-    matches!(
-        body,
-        Body::Task(_) | Body::Wait(_) | Body::Parallel(_) | Body::Map(_)
-    )
+/// Whether no state of a nested block waits, so that its run loop is a plain
+/// function that Parallel and Map call inline (see `__sfn::Inline`).
+fn runs_inline(b: &Block<'_>) -> bool {
+    b.states.iter().all(|s| !awaits(s.body))
 }
 
 /// The run loop's arm for a state: a call of the state's function.
@@ -878,13 +908,14 @@ fn emit_state(m: &Machine<'_>, b: &Block<'_>, index: usize, s: &StateIr<'_>) -> 
         quote! { data }
     };
     let asyncness = awaits(s.body).then(|| quote! { async });
+    let lt = lifetime(b);
     quote! {
         #[doc = #doc]
-        #asyncness fn #f(
+        #asyncness fn #f #lt(
             &self,
             exec: &mut __sfn::Exec,
             #data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<#ty>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<#ty #lt>, ::sfn_runtime::Error> {
             #enter
             #body
         }
@@ -1256,15 +1287,35 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
         None => quote! { input },
     };
     let count = s.blocks.len();
+    if s.blocks.iter().all(|&index| runs_inline(&m.blocks[index])) {
+        let branches = s.blocks.iter().map(|&index| {
+            let run = ident(&m.blocks[index].fn_name);
+            quote! { &|exec: &mut #rt::Exec, input: #rt::Value| self.#run(exec, input) }
+        });
+        let call = quote! {{
+            let branch_input = #branch_input;
+            #rt::parallel_inline(exec, branch_input, &[#(#branches),*])
+        }};
+        return emit_work(b, &Tail::of(&p.io, &p.outcome), input, call);
+    }
     let branches = s.blocks.iter().enumerate().map(|(i, &index)| {
-        let run = ident(&m.blocks[index].fn_name);
+        let block = &m.blocks[index];
+        let run = ident(&block.fn_name);
         // Every branch gets its own copy; the last one takes the original.
         let arg = if i + 1 == count {
             quote! { branch_input }
         } else {
             quote! { branch_input.clone() }
         };
-        quote! { #rt::branch(self.#run(exec.branch(), #arg)) }
+        if runs_inline(block) {
+            quote! {{
+                let mut exec = exec.branch();
+                let input = #arg;
+                #rt::branch(async move { self.#run(&mut exec, input) })
+            }}
+        } else {
+            quote! { #rt::branch(self.#run(exec.branch(), #arg)) }
+        }
     });
     let call = quote! {{
         let branch_input = #branch_input;
@@ -1338,15 +1389,16 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
     // With an ItemSelector, the items are borrowed and the selector reads
     // `$$.Map.Item` from its `__index` and `__item` arguments; without one,
     // each owned item is an iteration's input.
-    let entry = &m.blocks[s.blocks[0]].entry;
+    let processor = &m.blocks[s.blocks[0]];
+    let entry = &processor.entry;
     let select = match &map.item_selector {
         Some(t) => {
             // The iteration's input is one value, or passed in parts: one
             // value per slot of the item processor's entry shape.
             let (value, ty) = if entry.is_known() {
                 let mut slots = Vec::new();
-                template_slots(t, entry, &source, &mut slots);
-                (quote! { [#(#slots),*] }, shape_type(entry))
+                template_slots(t, entry, &source, processor.borrows, &mut slots);
+                (quote! { [#(#slots),*] }, shape_type(processor, entry))
             } else {
                 (template_in(t, &source, true), quote! { #rt::Value })
             };
@@ -1360,9 +1412,23 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
             } else {
                 value
             };
-            quote! {
-                |exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<#ty, ::sfn_runtime::Error> {
-                    ::core::result::Result::Ok(#value)
+            let exec = if uses_ident(&value, "exec") {
+                quote! { exec }
+            } else {
+                quote! { _ }
+            };
+            if processor.borrows {
+                // The slots borrow the item: its type is the iterator's.
+                quote! {
+                    |#exec: &mut #rt::Exec, __index: usize, __item| {
+                        ::core::result::Result::Ok(#value)
+                    }
+                }
+            } else {
+                quote! {
+                    |exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<#ty, ::sfn_runtime::Error> {
+                        ::core::result::Result::Ok(#value)
+                    }
                 }
             }
         }
@@ -1474,7 +1540,14 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
             tolerated_percentage: #tolerated_percentage,
         };
     };
+    let inline = runs_inline(&m.blocks[s.blocks[0]]);
     let call = match &map.result_writer {
+        None if inline => quote! {{
+            #spec
+            let items = #items;
+            #rt::map_inline(exec, spec, #iterate, #select, |exec, input| self.#run(exec, input))
+                .map(#rt::Value::Array)
+        }},
         None => quote! {{
             #spec
             let items = #items;
@@ -1488,10 +1561,17 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
                 None => quote! { ::core::option::Option::None },
             };
             let config = writer_config(writer);
+            let processor = if inline {
+                quote! {
+                    |mut exec: #rt::Exec, input| ::core::future::ready(self.#run(&mut exec, input))
+                }
+            } else {
+                quote! { |exec, input| self.#run(exec, input) }
+            };
             let record = quote! {
                 #spec
                 let items = #items;
-                let run = #rt::map_recorded(exec, spec, #label, #iterate, #select, |exec, input| self.#run(exec, input))
+                let run = #rt::map_recorded(exec, spec, #label, #iterate, #select, #processor)
                     .await?;
             };
             match (&writer.resource, &writer.parameters) {
@@ -1522,17 +1602,70 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
     emit_work(b, &Tail::of(&map.io, &map.outcome), input, call)
 }
 
+/// Whether `tokens` mention the identifier `name`.
+fn uses_ident(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => uses_ident(&g.stream(), name),
+        _ => false,
+    })
+}
+
 /// The values of a Map's ItemSelector `t` that fill the slots of `shape`
-/// (its [`crate::shape::template_shape`]), in slot order.
-fn template_slots(t: &Template, shape: &Shape, source: &TokenStream, out: &mut Vec<TokenStream>) {
+/// (its [`crate::shape::template_shape`]), in slot order. With `borrow`, each
+/// is a `Cow`: a definite path into the item or the Map's input is borrowed.
+fn template_slots(
+    t: &Template,
+    shape: &Shape,
+    source: &TokenStream,
+    borrow: bool,
+    out: &mut Vec<TokenStream>,
+) {
     match (t, shape) {
         (_, Shape::Const(_)) => {}
         (Template::Object(members), Shape::Obj(fields)) => {
             for ((_, t), (_, s)) in members.iter().zip(fields) {
-                template_slots(t, s, source, out);
+                template_slots(t, s, source, borrow, out);
             }
         }
-        (t, _) => out.push(template_in(t, source, true)),
+        (t, _) if !borrow => out.push(template_in(t, source, true)),
+        (Template::Path { path, field }, _) if path.is_definite() => {
+            let text = &path.text;
+            let value = match (&path.root, path.steps.as_slice()) {
+                (Root::Input, steps) => {
+                    let steps = steps_tokens(steps);
+                    quote! {
+                        ::std::borrow::Cow::Borrowed(
+                            __sfn::template_ref(exec, #source, #steps, #text, #field)?
+                        )
+                    }
+                }
+                (Root::Context, [Step::Field(m), Step::Field(i), Step::Field(v)])
+                    if m == "Map" && i == "Item" && v == "Value" =>
+                {
+                    quote! { ::std::borrow::Cow::Borrowed(__item) }
+                }
+                (Root::Context, [Step::Field(m), Step::Field(i), Step::Field(v), rest @ ..])
+                    if m == "Map" && i == "Item" && v == "Value" =>
+                {
+                    let steps = steps_tokens(rest);
+                    quote! {
+                        ::std::borrow::Cow::Borrowed(
+                            __sfn::template_item_ref(exec, __item, #source, #steps, #text, #field)?
+                        )
+                    }
+                }
+                _ => {
+                    let value = template_in(t, source, true);
+                    quote! { ::std::borrow::Cow::Owned(#value) }
+                }
+            };
+            out.push(value);
+        }
+        (t, _) => {
+            let value = template_in(t, source, true);
+            out.push(quote! { ::std::borrow::Cow::Owned(#value) });
+        }
     }
 }
 

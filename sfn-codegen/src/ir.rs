@@ -32,6 +32,15 @@ pub struct Machine<'d> {
     pub reads_context: bool,
 }
 
+/// Whether a state's code awaits (Task, Wait, Parallel, Map), so that its
+/// function is `async`.
+pub fn awaits(body: &Body) -> bool {
+    matches!(
+        body,
+        Body::Task(_) | Body::Wait(_) | Body::Parallel(_) | Body::Map(_)
+    )
+}
+
 /// One state machine: the top level, a Parallel branch or a Map item processor.
 #[derive(Debug)]
 pub struct Block<'d> {
@@ -53,6 +62,10 @@ pub struct Block<'d> {
     pub inputs: Vec<Shape>,
     /// The shape of the block's input: a Map's ItemSelector builds it in parts.
     pub entry: Shape,
+    /// Whether the block's slots may borrow from the Map state that runs it
+    /// (`Cow<'i, Value>`): its entry is in parts and no state of it waits, so
+    /// its iterations are plain calls made while the Map's input is borrowed.
+    pub borrows: bool,
     by_name: HashMap<&'d str, usize>,
 }
 
@@ -162,6 +175,7 @@ impl<'d> Lowerer<'d, '_> {
             input_enum: format!("{enum_name}Input"),
             inputs: Vec::new(),
             entry: Shape::Any,
+            borrows: false,
             enum_name,
             fn_name,
             role,
@@ -292,6 +306,7 @@ impl<'d> Lowerer<'d, '_> {
             // Something leads back to the start with other data: take one value.
             block.inputs = crate::shape::analyse(block, &Shape::Any);
         } else {
+            block.borrows = entry.is_known() && block.states.iter().all(|s| !awaits(s.body));
             block.entry = entry;
         }
         index

@@ -89,3 +89,13 @@ fn generation_is_deterministic() {
     let second = compile_to_string(&file, &Options::default()).unwrap();
     assert_eq!(first, second);
 }
+
+#[test]
+fn inline_map_workflow() {
+    check("examples/tests/workflows/inline_map.asl.json");
+}
+
+#[test]
+fn inline_parallel_workflow() {
+    check("examples/tests/workflows/inline_parallel.asl.json");
+}

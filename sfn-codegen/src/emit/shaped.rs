@@ -7,7 +7,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{
-    choice_decide, choice_goto, doc_text, ident, kind_name, literal, shape_type, steps_tokens,
+    choice_decide, choice_goto, doc_text, ident, kind_name, lifetime, literal, shape_type,
+    steps_tokens,
 };
 use crate::ast::{Body, Pass, Transition};
 use crate::ir::{Block, StateIr};
@@ -25,11 +26,19 @@ pub(super) fn shaped(b: &Block<'_>, index: usize, s: &StateIr<'_>) -> Option<Eva
 /// The locals of a shaped state: its input's slots (`__d0`, …), or `data`.
 struct Locals {
     names: Vec<Ident>,
+    /// Whether the locals are `Cow<Value>` slots (see [`Block::borrows`]).
+    cow: bool,
 }
 
 impl Locals {
     fn name(&self, local: usize) -> &Ident {
         &self.names[local]
+    }
+
+    /// A `&Value` expression of a whole local (a `&Cow` derefs to one).
+    fn by_ref(&self, local: usize) -> TokenStream {
+        let name = self.name(local);
+        quote! { &#name }
     }
 
     /// An expression building `tree` as a new `Value` without moving anything.
@@ -47,14 +56,18 @@ impl Locals {
                 let items = items.iter().map(|t| self.copy(t));
                 quote! { __sfn::arr([#(#items),*]) }
             }
+            Tree::Local(l) if self.cow => {
+                let name = self.name(*l);
+                quote! { __sfn::Value::clone(&#name) }
+            }
             Tree::Local(l) => {
                 let name = self.name(*l);
                 quote! { #name.clone() }
             }
             Tree::Part(l, steps) => {
-                let name = self.name(*l);
+                let local = self.by_ref(*l);
                 let steps = steps_tokens(steps);
-                quote! { __sfn::part(&#name, #steps) }
+                quote! { __sfn::part(#local, #steps) }
             }
         }
     }
@@ -62,14 +75,8 @@ impl Locals {
     /// A `&Value` expression of `tree`: a local or a node of one is borrowed.
     fn borrow(&self, tree: &Tree) -> (TokenStream, TokenStream) {
         match tree {
-            Tree::Local(l) => {
-                let name = self.name(*l);
-                (quote! { &#name }, quote! { &[] })
-            }
-            Tree::Part(l, steps) => {
-                let name = self.name(*l);
-                (quote! { &#name }, steps_tokens(steps))
-            }
+            Tree::Local(l) => (self.by_ref(*l), quote! { &[] }),
+            Tree::Part(l, steps) => (self.by_ref(*l), steps_tokens(steps)),
             other => {
                 let value = self.copy(other);
                 (quote! { &#value }, quote! { &[] })
@@ -96,6 +103,7 @@ enum Use {
 fn build_slots(
     out: &Tree,
     target: &Shape,
+    cow_target: bool,
     locals: &Locals,
     mutable: &mut [bool],
 ) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
@@ -147,47 +155,78 @@ fn build_slots(
             mutable[l] = true;
         }
     }
-    // Copies of a local that is also moved whole are made first.
+    // Copies of a local that is also moved whole are made first. Each leaf
+    // is an expression and whether it is a `Cow` (a slot moved or copied as is).
     let mut stmts = Vec::new();
-    let mut exprs: Vec<TokenStream> = Vec::with_capacity(leaves.len());
+    let mut exprs: Vec<(TokenStream, bool)> = Vec::with_capacity(leaves.len());
     for (i, &(l, leaf)) in leaves.iter().enumerate() {
         let name = locals.name(l);
-        let expr = match (uses[i], leaf) {
-            (Use::Move, _) => quote! { #name },
+        let (expr, cow) = match (uses[i], leaf) {
+            (Use::Move, _) => (quote! { #name }, locals.cow),
+            (Use::Take, Tree::Part(_, steps)) if locals.cow => {
+                let steps = steps_tokens(steps);
+                (quote! { __sfn::take_part(&mut #name, #steps) }, false)
+            }
             (Use::Take, Tree::Part(_, steps)) => {
                 let steps = steps_tokens(steps);
-                quote! { __sfn::path::take(&mut #name, #steps) }
+                (quote! { __sfn::path::take(&mut #name, #steps) }, false)
             }
-            (_, other) => locals.copy(other),
+            // A borrowed slot's copy is another borrow.
+            (_, Tree::Local(_)) if locals.cow => (quote! { #name.clone() }, true),
+            (_, other) => (locals.copy(other), false),
         };
         if uses[i] == Use::Copy && moved[l] {
             let binding = format_ident!("__v{i}");
             stmts.push(quote! { let #binding = #expr; });
-            exprs.push(quote! { #binding });
+            exprs.push((quote! { #binding }, cow));
         } else {
-            exprs.push(expr);
+            exprs.push((expr, cow));
         }
     }
     let mut next = exprs.into_iter();
-    fn build(t: &Tree, next: &mut impl Iterator<Item = TokenStream>) -> TokenStream {
+    let mut value = |next: &mut std::vec::IntoIter<(TokenStream, bool)>| match next.next() {
+        Some((e, true)) => quote! { #e.into_owned() },
+        Some((e, false)) => e,
+        None => TokenStream::new(),
+    };
+    fn build(
+        t: &Tree,
+        next: &mut std::vec::IntoIter<(TokenStream, bool)>,
+        value: &mut impl FnMut(&mut std::vec::IntoIter<(TokenStream, bool)>) -> TokenStream,
+    ) -> TokenStream {
         match t {
             Tree::Const(v) => literal(v),
             Tree::Obj(members) => {
                 let members = members.iter().map(|(k, t)| {
-                    let t = build(t, next);
+                    let t = build(t, next, value);
                     quote! { (#k, #t) }
                 });
                 let members: Vec<TokenStream> = members.collect();
                 quote! { __sfn::obj([#(#members),*]) }
             }
             Tree::Arr(items) => {
-                let items: Vec<TokenStream> = items.iter().map(|t| build(t, next)).collect();
+                let items: Vec<TokenStream> = items.iter().map(|t| build(t, next, value)).collect();
                 quote! { __sfn::arr([#(#items),*]) }
             }
-            Tree::Local(_) | Tree::Part(..) => next.next().unwrap_or_default(),
+            Tree::Local(_) | Tree::Part(..) => value(next),
         }
     }
-    let values = slots.iter().map(|t| build(t, &mut next)).collect();
+    let values = slots
+        .iter()
+        .map(|t| match t {
+            // A slot that a leaf fills on its own keeps a `Cow` as it is.
+            Tree::Local(_) | Tree::Part(..) if cow_target => match next.next() {
+                Some((e, true)) => e,
+                Some((e, false)) => quote! { ::std::borrow::Cow::Owned(#e) },
+                None => TokenStream::new(),
+            },
+            t if cow_target => {
+                let v = build(t, &mut next, &mut value);
+                quote! { ::std::borrow::Cow::Owned(#v) }
+            }
+            t => build(t, &mut next, &mut value),
+        })
+        .collect();
     Some((stmts, values))
 }
 
@@ -201,7 +240,8 @@ fn goto(
     mutable: &mut [bool],
 ) -> TokenStream {
     let shape = target.map_or(Shape::Any, |t| b.inputs[t].clone());
-    let Some((stmts, values)) = build_slots(out, &shape, locals, mutable) else {
+    let cow_target = b.borrows && shape.is_known();
+    let Some((stmts, values)) = build_slots(out, &shape, cow_target, locals, mutable) else {
         // The analysis makes every target's shape one the output fits.
         return quote! { ::core::compile_error!("sfn: internal error: a state's output does not fit its target") };
     };
@@ -240,11 +280,11 @@ fn checks(e: &Eval, locals: &Locals) -> Vec<TokenStream> {
                 path,
                 from,
             } => {
-                let name = locals.name(*local);
+                let local = locals.by_ref(*local);
                 let steps = steps_tokens(steps);
                 let all = steps_tokens(&path.steps);
                 let text = &path.text;
-                quote! { __sfn::check_path_in(exec, &#name, #steps, #base, (#all, #from, #text))?; }
+                quote! { __sfn::check_path_in(exec, #local, #steps, #base, (#all, #from, #text))?; }
             }
             Check::Template {
                 local,
@@ -253,12 +293,12 @@ fn checks(e: &Eval, locals: &Locals) -> Vec<TokenStream> {
                 field,
                 input,
             } => {
-                let name = locals.name(*local);
+                let local = locals.by_ref(*local);
                 let steps = steps_tokens(steps);
                 let text = &path.text;
                 let input = locals.copy(input);
                 quote! {
-                    if __sfn::path::get(&#name, #steps).is_err() {
+                    if __sfn::path::get(#local, #steps).is_err() {
                         return ::core::result::Result::Err(__sfn::template_miss(exec, &#input, #text, #field));
                     }
                 }
@@ -287,6 +327,7 @@ pub(super) fn emit_shaped_state(
         } else {
             vec![format_ident!("data")]
         },
+        cow: b.borrows && input.is_known(),
     };
     let raw = Tree::of_shape(input);
     let mut mutable = vec![false; locals.names.len()];
@@ -323,7 +364,7 @@ pub(super) fn emit_shaped_state(
             }
         });
         let whole = locals.copy(&raw);
-        let data = shape_type(input);
+        let data = shape_type(b, input);
         (
             quote! { data: #data },
             quote! { let [#(#names),*] = data; },
@@ -337,6 +378,7 @@ pub(super) fn emit_shaped_state(
             quote! { exec.enter(#name, __sfn::StateKind::#kind, &data); },
         )
     };
+    let lt = lifetime(b);
     let mut doc = format!(
         " \"{}\": {} state, `{}:{}`.",
         doc_text(s.name),
@@ -349,11 +391,11 @@ pub(super) fn emit_shaped_state(
     }
     quote! {
         #[doc = #doc]
-        fn #f(
+        fn #f #lt(
             &self,
             exec: &mut __sfn::Exec,
             #param,
-        ) -> ::core::result::Result<__sfn::Step<#ty>, ::sfn_runtime::Error> {
+        ) -> ::core::result::Result<__sfn::Step<#ty #lt>, ::sfn_runtime::Error> {
             #unpack
             #enter
             #(#checks)*

@@ -156,13 +156,12 @@ pub mod distributed {
                 }
             }
         }
-        /// Runs the item processor of Map state "Process orders": one match arm per state.
-        async fn run_process_orders_item(
+        /// Runs the item processor of Map state "Process orders": one match arm per state. No state of it waits, so it is a plain call.
+        fn run_process_orders_item(
             &self,
-            mut exec: __sfn::Exec,
+            exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let exec = &mut exec;
             let mut next = ProcessOrdersItemStateInput::SummariseBatch(input);
             loop {
                 let step = match next {
@@ -259,7 +258,9 @@ pub mod distributed {
                         |_: &mut __sfn::Exec, _: usize, item: __sfn::Value| ::core::result::Result::Ok(
                             item,
                         ),
-                        |exec, input| self.run_process_orders_item(exec, input),
+                        |mut exec: __sfn::Exec, input| ::core::future::ready(
+                            self.run_process_orders_item(&mut exec, input),
+                        ),
                     )
                     .await?;
                 let parameters = ::core::option::Option::Some(

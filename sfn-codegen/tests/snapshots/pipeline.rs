@@ -304,13 +304,12 @@ pub mod pipeline {
                 }
             }
         }
-        /// Runs branch 2 of Parallel state "Summarise": one match arm per state.
-        async fn run_summarise_branch_2(
+        /// Runs branch 2 of Parallel state "Summarise": one match arm per state. No state of it waits, so it is a plain call.
+        fn run_summarise_branch_2(
             &self,
-            mut exec: __sfn::Exec,
+            exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let exec = &mut exec;
             let mut next = SummariseBranch2StateInput::Fingerprint(input);
             loop {
                 let step = match next {
@@ -499,9 +498,13 @@ pub mod pipeline {
                             self
                                 .run_summarise_branch_1(exec.branch(), branch_input.clone()),
                         ),
-                        __sfn::branch(
-                            self.run_summarise_branch_2(exec.branch(), branch_input),
-                        ),
+                        {
+                            let mut exec = exec.branch();
+                            let input = branch_input;
+                            __sfn::branch(async move {
+                                self.run_summarise_branch_2(&mut exec, input)
+                            })
+                        },
                     ];
                     __sfn::parallel(exec, branches).await
                 };

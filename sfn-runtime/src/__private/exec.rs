@@ -103,9 +103,11 @@ pub struct Exec {
     shared: Arc<Shared>,
     /// The newest event this state machine emitted (`previousEventId` of its next one).
     last_event: u64,
+    /// The newest event id of the whole execution, while `alone`.
+    count: u64,
     /// Whether this is the only state machine of the execution emitting
-    /// events now (no branch or iteration runs), so that it counts event ids
-    /// itself instead of in the shared counter.
+    /// events now (no branch or iteration runs concurrently), so that it
+    /// counts event ids itself in `count` instead of in the shared counter.
     alone: bool,
     /// Whether this is the top-level state machine, alone again once its
     /// branches have ended.
@@ -191,6 +193,7 @@ impl Exec {
         let mut exec = Exec {
             shared: Arc::new(shared),
             last_event: 0,
+            count: 0,
             alone: true,
             top: true,
             entered_any: false,
@@ -216,14 +219,17 @@ impl Exec {
     pub fn branch(&mut self) -> Exec {
         if std::mem::replace(&mut self.alone, false) {
             // From now on every id comes from the shared counter.
-            self.shared
-                .last_event
-                .store(self.last_event, Ordering::Relaxed);
+            self.shared.last_event.store(self.count, Ordering::Relaxed);
         }
+        self.child(false)
+    }
+
+    fn child(&self, alone: bool) -> Exec {
         Exec {
             shared: Arc::clone(&self.shared),
             last_event: self.last_event,
-            alone: false,
+            count: self.count,
+            alone,
             top: false,
             entered_any: true,
             state: "",
@@ -238,9 +244,12 @@ impl Exec {
 
     /// After branches ran: the next event follows the newest one of the execution.
     pub fn join(&mut self) {
-        if !self.alone {
+        if self.alone {
+            self.last_event = self.count;
+        } else {
             self.last_event = self.shared.last_event.load(Ordering::Relaxed);
             self.alone = self.top;
+            self.count = self.last_event;
         }
     }
 
@@ -249,7 +258,7 @@ impl Exec {
     #[inline]
     fn next_event_id(&self) -> u64 {
         if self.alone {
-            self.last_event + 1
+            self.count + 1
         } else {
             self.shared.last_event.fetch_add(1, Ordering::Relaxed) + 1
         }
@@ -282,6 +291,7 @@ impl Exec {
         let previous = self.last_event;
         let Some(history) = &self.shared.history else {
             self.last_event = self.next_event_id();
+            self.count = self.last_event;
             return;
         };
         let details = details(self);
@@ -298,6 +308,7 @@ impl Exec {
         });
         drop(history);
         self.last_event = id;
+        self.count = id;
     }
 
     /// Enters a state: emits `<Type>StateEntered` and resets the per-state context.
@@ -530,6 +541,52 @@ impl Exec {
             },
             execution_id: self.shared.ids().execution_id.clone(),
         }
+    }
+}
+
+/// Branches or iterations that never wait, run one after another inside
+/// the state that starts them, on one reused view of the execution: nothing
+/// is allocated per run, and event ids are counted exactly as when they run
+/// as futures (each completes when first polled, in the same order).
+#[derive(Debug)]
+pub struct Inline {
+    child: Exec,
+}
+
+impl Inline {
+    /// The reusable view for the branches or iterations of `exec`'s state.
+    pub fn new(exec: &Exec) -> Inline {
+        Inline {
+            child: exec.child(exec.alone),
+        }
+    }
+
+    /// Runs one branch or iteration started now by `exec`'s state, with a
+    /// fresh current state, as [`Exec::branch`] would start it.
+    pub fn run<T>(&mut self, exec: &mut Exec, run: impl FnOnce(&mut Exec) -> T) -> T {
+        let child = &mut self.child;
+        child.last_event = exec.last_event;
+        child.count = exec.count;
+        child.alone = exec.alone;
+        child.entered_any = true;
+        child.state = "";
+        child.state_kind = StateKind::Pass;
+        child.entered_event = 0;
+        child.entered_at = exec.entered_at;
+        child.retry_count = 0;
+        child.task_token = None;
+        child.map_item = None;
+        let out = run(child);
+        if exec.alone {
+            if child.alone {
+                exec.count = child.count;
+            } else {
+                // The run started branches of its own: the shared counter,
+                // which it seeded, is the count now.
+                exec.alone = false;
+            }
+        }
+        out
     }
 }
 

@@ -17,7 +17,7 @@ use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde_json::{Map, Value};
 
 use super::distributed::{self, ChildOutcome, ChildRecord, ReaderConfig, WriterConfig};
-use super::exec::Exec;
+use super::exec::{Exec, Inline};
 use super::task::{ResourceKind, TaskSpec, invoke};
 use crate::{Error, TaskContext, TaskResult, names};
 
@@ -73,6 +73,43 @@ pub async fn parallel<const N: usize>(
     })
     .await;
     drop(running);
+    ended(
+        exec,
+        outcome,
+        "ParallelStateSucceeded",
+        "ParallelStateFailed",
+    )?;
+    Ok(Value::Array(results))
+}
+
+/// One Parallel branch that never waits: a call of its run loop.
+pub type InlineBranch<'a> = &'a dyn Fn(&mut Exec, Value) -> Result<Value, Error>;
+
+/// [`parallel`] for branches that never wait (no Task, Wait, Parallel or
+/// Map state in any of them): each is a plain call, one after another on one
+/// reused view of the execution, with the same events and results. Every
+/// branch gets a copy of `input`; the last one takes it.
+pub fn parallel_inline(
+    exec: &mut Exec,
+    input: Value,
+    branches: &[InlineBranch<'_>],
+) -> Result<Value, Error> {
+    exec.event("ParallelStateStarted", |_| Map::new());
+    let mut results = Vec::with_capacity(branches.len());
+    let mut inline = Inline::new(exec);
+    let mut input = Some(input);
+    let mut each = || {
+        for (i, run) in branches.iter().enumerate() {
+            let input = if i + 1 == branches.len() {
+                input.take().unwrap_or_default()
+            } else {
+                input.clone().unwrap_or_default()
+            };
+            results.push(inline.run(exec, |exec| run(exec, input))?);
+        }
+        Ok(())
+    };
+    let outcome = each();
     ended(
         exec,
         outcome,
@@ -225,11 +262,7 @@ where
 {
     let items = items.into_iter();
     let total = items.len();
-    exec.event("MapStateStarted", |_| {
-        let mut d = Map::new();
-        d.insert("length".into(), total.into());
-        d
-    });
+    map_started(exec, total);
     let limit = match usize::try_from(spec.max_concurrency) {
         Ok(0) | Err(_) => usize::MAX,
         Ok(n) => n,
@@ -238,8 +271,7 @@ where
     let mut items = items.into_iter().enumerate();
     let mut running = FuturesUnordered::new();
     let mut spare = None;
-    let mut failed = 0u64;
-    let name = spec.state;
+    let mut tally = Tally::new(spec, total);
     let mut finish = |exec: &mut Exec,
                       index: usize,
                       outcome: Result<Value, Error>,
@@ -255,28 +287,8 @@ where
                 },
             };
         }
-        match outcome {
-            Ok(output) => {
-                results[index] = output;
-                exec.event("MapIterationSucceeded", |_| iteration(index, name));
-                Ok(())
-            }
-            Err(error) => {
-                exec.event("MapIterationFailed", |_| iteration(index, name));
-                if !spec.tolerant() || error.name() == names::RUNTIME {
-                    return Err(error);
-                }
-                failed += 1;
-                results[index] = error.to_output();
-                if spec.exceeded(failed, total) {
-                    return Err(Error::new(
-                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                        "The specified tolerated failure threshold was exceeded",
-                    ));
-                }
-                Ok(())
-            }
-        }
+        results[index] = tally.settle(exec, index, outcome)?;
+        Ok::<(), Error>(())
     };
     let outcome = poll_fn(|cx| {
         loop {
@@ -288,7 +300,7 @@ where
                     Ok(input) => input,
                     Err(error) => return Poll::Ready(Err(error)),
                 };
-                exec.event("MapIterationStarted", |_| iteration(index, name));
+                exec.event("MapIterationStarted", |_| iteration(index, spec.state));
                 if let Some(keep) = &mut keep {
                     let child = uuid::Uuid::new_v4().to_string();
                     let record = &mut keep.records[index];
@@ -335,6 +347,98 @@ where
     drop(running);
     ended(exec, outcome, "MapStateSucceeded", "MapStateFailed")?;
     Ok(results)
+}
+
+/// [`map`] for an item processor that never waits (it has no Task, Wait,
+/// Parallel or Map state): its iterations are plain calls, one after another
+/// on one reused view of the execution, with the same events and results.
+pub fn map_inline<I, In, S, R>(
+    exec: &mut Exec,
+    spec: MapSpec,
+    items: I,
+    mut select: S,
+    mut run: R,
+) -> Result<Vec<Value>, Error>
+where
+    I: IntoIterator,
+    I::IntoIter: ExactSizeIterator,
+    S: FnMut(&mut Exec, usize, I::Item) -> Result<In, Error>,
+    R: FnMut(&mut Exec, In) -> Result<Value, Error>,
+{
+    let items = items.into_iter();
+    let total = items.len();
+    map_started(exec, total);
+    let mut results = Vec::with_capacity(total);
+    let mut tally = Tally::new(spec, total);
+    let mut inline = Inline::new(exec);
+    let each = || {
+        for (index, item) in items.enumerate() {
+            let input = select(exec, index, item)?;
+            exec.event("MapIterationStarted", |_| iteration(index, spec.state));
+            let outcome = inline.run(exec, |exec| run(exec, input));
+            results.push(tally.settle(exec, index, outcome)?);
+        }
+        Ok(())
+    };
+    let outcome = each();
+    ended(exec, outcome, "MapStateSucceeded", "MapStateFailed")?;
+    Ok(results)
+}
+
+fn map_started(exec: &mut Exec, total: usize) {
+    exec.event("MapStateStarted", |_| {
+        let mut d = Map::new();
+        d.insert("length".into(), total.into());
+        d
+    });
+}
+
+/// How the iterations of one Map state ended so far.
+struct Tally {
+    spec: MapSpec,
+    total: usize,
+    failed: u64,
+}
+
+impl Tally {
+    fn new(spec: MapSpec, total: usize) -> Tally {
+        Tally {
+            spec,
+            total,
+            failed: 0,
+        }
+    }
+
+    /// Emits the end of iteration `index`: the value that stands for it in
+    /// the Map's result, or the error that fails the Map.
+    fn settle(
+        &mut self,
+        exec: &mut Exec,
+        index: usize,
+        outcome: Result<Value, Error>,
+    ) -> Result<Value, Error> {
+        let name = self.spec.state;
+        match outcome {
+            Ok(output) => {
+                exec.event("MapIterationSucceeded", |_| iteration(index, name));
+                Ok(output)
+            }
+            Err(error) => {
+                exec.event("MapIterationFailed", |_| iteration(index, name));
+                if !self.spec.tolerant() || error.name() == names::RUNTIME {
+                    return Err(error);
+                }
+                self.failed += 1;
+                if self.spec.exceeded(self.failed, self.total) {
+                    return Err(Error::new(
+                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                        "The specified tolerated failure threshold was exceeded",
+                    ));
+                }
+                Ok(error.to_output())
+            }
+        }
+    }
 }
 
 fn iteration(index: usize, name: &str) -> Map<String, Value> {

@@ -16,17 +16,17 @@ pub use data::{
     read_context_path, read_path, read_path_ref, sleep, test, test_path, text, wait_seconds,
     wait_seconds_path, wait_timestamp_path, wait_until,
 };
-pub use exec::{Exec, Outcome, StateKind, Step, drive};
+pub use exec::{Exec, Inline, Outcome, StateKind, Step, drive};
 pub use fanout::{
-    Branch, MapSpec, batch, batch_limit_path, branch, items_ref, map, map_items, map_recorded,
-    max_concurrency_path, max_items_path, parallel, read_items, shape_results,
-    tolerated_count_path, tolerated_percentage_path, write_results,
+    Branch, InlineBranch, MapSpec, batch, batch_limit_path, branch, items_ref, map, map_inline,
+    map_items, map_recorded, max_concurrency_path, max_items_path, parallel, parallel_inline,
+    read_items, shape_results, tolerated_count_path, tolerated_percentage_path, write_results,
 };
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
 pub use value::{
-    arr, check_template_paths, obj, part, template_context_path, template_item_path, template_miss,
-    template_path, template_ref,
+    arr, check_template_paths, obj, part, take_part, template_context_path, template_item_path,
+    template_item_ref, template_miss, template_path, template_ref,
 };
 
 pub use crate::choice;

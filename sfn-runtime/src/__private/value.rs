@@ -1,5 +1,7 @@
 //! Building JSON values in generated code: literals and payload templates.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::exec::Exec;
@@ -65,6 +67,15 @@ pub fn part(value: &Value, steps: &[Step]) -> Value {
     path::get(value, steps).cloned().unwrap_or_default()
 }
 
+/// [`part`] of a slot that may borrow: taken out of an owned value, copied
+/// from a borrowed one.
+pub fn take_part(slot: &mut Cow<'_, Value>, steps: &[Step]) -> Value {
+    match slot {
+        Cow::Borrowed(value) => part(value, steps),
+        Cow::Owned(value) => path::take(value, steps),
+    }
+}
+
 /// The value of a `"key.$": "$$…"` template member, read from the context object.
 pub fn template_context_path(
     exec: &Exec,
@@ -111,6 +122,20 @@ pub fn template_item_path(
     field: &str,
 ) -> Result<Value, crate::Error> {
     template_value(exec, item, input, steps, definite, text, field)
+}
+
+/// A definite `$$.Map.Item.Value…` path of an ItemSelector, borrowed from
+/// the item: a miss is the `States.Runtime` error naming the template's
+/// `input`, as [`template_item_path`] reports it.
+pub fn template_item_ref<'v>(
+    exec: &Exec,
+    source: &'v Value,
+    input: &Value,
+    steps: &[Step],
+    text: &str,
+    field: &str,
+) -> Result<&'v Value, crate::Error> {
+    path::get(source, steps).map_err(|_| template_miss(exec, input, text, field))
 }
 
 /// Reads a template member's path from `source`; a miss names the template's `input`.
