@@ -168,6 +168,16 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
         None => quote! { ::core::option::Option::None },
     };
     let reads_context = m.reads_context;
+    // Without TimeoutSeconds, `run` (which takes no abort handle) awaits its
+    // run loop as it is.
+    let run_outcome = match m.def.timeout_seconds {
+        Some(_) => quote! {
+            let outcome = __sfn::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
+        },
+        None => quote! {
+            let outcome = __sfn::Outcome::of(self.run_loop(&mut exec, input).await);
+        },
+    };
     let nested = m.blocks.iter().skip(1).map(|b| {
         let name = ident(&b.fn_name);
         let body = emit_run_loop(b);
@@ -239,7 +249,7 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
             ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::ExecutionError> {
                 let options = ::sfn_runtime::RunOptions::new();
                 let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, #reads_context);
-                let outcome = __sfn::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
+                #run_outcome
                 exec.finish_result(outcome)
             }
 
@@ -562,6 +572,22 @@ fn template_in(t: &Template, source: &TokenStream, item: bool) -> TokenStream {
 
 /// An intrinsic function call as an expression of its (owned) result; its
 /// path arguments read `source` (a `&Value` expression) or the context object.
+/// Whether building the JSON literal `v` allocates (a string, array or object).
+fn allocates(v: &serde_json::Value) -> bool {
+    matches!(
+        v,
+        serde_json::Value::String(_) | serde_json::Value::Array(_) | serde_json::Value::Object(_)
+    )
+}
+
+/// A `&'static Value` expression of a constant, built once on first use.
+fn constant(value: TokenStream) -> TokenStream {
+    quote! {{
+        static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(|| #value);
+        ::std::sync::LazyLock::force(&CONSTANT)
+    }}
+}
+
 fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) -> TokenStream {
     let rt = quote! { __sfn };
     let arg = |a: &Arg| -> TokenStream {
@@ -588,6 +614,9 @@ fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) ->
                 let text = &p.text;
                 quote! { #rt::template_ref(exec, #source, #steps, #text, #field)? }
             }
+            // A string, array or object literal is built once, on first use.
+            Arg::Literal(v) if allocates(v) => constant(literal(v)),
+            Arg::FormatTemplate(raw) => constant(quote! { #rt::Value::from(#raw) }),
             other => {
                 let value = arg(other);
                 quote! { &#value }
@@ -605,7 +634,7 @@ fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) ->
         }
         (Func::StringToJson, _, [a]) => quote! { #f::string_to_json(#a) },
         (Func::JsonToString, _, [a]) => quote! { #f::json_to_string(#a) },
-        (Func::ArrayPartition, [a, _], [_, b]) => quote! { #f::array_partition(#a, #b) },
+        (Func::ArrayPartition, _, [a, b]) => quote! { #f::array_partition(#a, #b) },
         (Func::ArrayContains, _, [a, b]) => quote! { #f::array_contains(#a, #b) },
         (Func::ArrayRange, _, [a, b, c]) => quote! { #f::array_range(#a, #b, #c) },
         (Func::ArrayGetItem, [a, _], [_, b]) => quote! { #f::array_get_item(#a, #b) },
@@ -614,7 +643,7 @@ fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) ->
         (Func::Base64Encode, _, [a]) => quote! { #f::base64_encode(#a) },
         (Func::Base64Decode, _, [a]) => quote! { #f::base64_decode(#a) },
         (Func::Hash, _, [a, b]) => quote! { #f::hash(#a, #b) },
-        (Func::JsonMerge, [a, b, _], [_, _, c]) => quote! { #f::json_merge(#a, #b, #c) },
+        (Func::JsonMerge, _, [a, b, c]) => quote! { #f::json_merge(#a, #b, #c) },
         (Func::MathRandom, _, [a, b]) => {
             quote! { #f::math_random(#a, #b, ::core::option::Option::None) }
         }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tokio::sync::Notify;
 
+use crate::__private::ExecutionRef;
 use crate::Error;
 
 /// What a task handler returns: the task result, or an error that Retry and
@@ -21,8 +22,9 @@ pub struct TaskContext {
     pub(crate) retry_count: u32,
     pub(crate) task_token: Option<Arc<str>>,
     pub(crate) function_name: Option<String>,
-    pub(crate) execution_name: Arc<str>,
-    pub(crate) heartbeat: Arc<Notify>,
+    pub(crate) execution: ExecutionRef,
+    /// Only a state with `HeartbeatSeconds` listens for heartbeats.
+    pub(crate) heartbeat: Option<Arc<Notify>>,
 }
 
 impl TaskContext {
@@ -53,12 +55,15 @@ impl TaskContext {
 
     /// The name of the running execution.
     pub fn execution_name(&self) -> &str {
-        &self.execution_name
+        self.execution.name()
     }
 
-    /// Reports that the task is alive, restarting its `HeartbeatSeconds` clock.
+    /// Reports that the task is alive, restarting its `HeartbeatSeconds` clock
+    /// (a state without `HeartbeatSeconds` has no clock to restart).
     pub fn heartbeat(&self) {
-        self.heartbeat.notify_one();
+        if let Some(heartbeat) = &self.heartbeat {
+            heartbeat.notify_one();
+        }
     }
 }
 

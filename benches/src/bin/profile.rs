@@ -14,10 +14,11 @@ fn main() {
     let parallel = compiled::parallel::Workflow::new(());
     let intrinsics = compiled::intrinsics::Workflow::new(());
     let map_input = inputs::map(10_000);
+    let chain_input = inputs::chain();
     for _ in 0..n {
         let out = match which.as_str() {
-            "chain" => rt.block_on(chain.run(inputs::chain())),
-            "chain-hand" => Ok(handwritten::chain(inputs::chain()).unwrap()),
+            "chain" => rt.block_on(chain.run(chain_input.clone())),
+            "chain-hand" => Ok(handwritten::chain(chain_input.clone()).unwrap()),
             "tasks" => rt.block_on(tasks.run(inputs::tasks())),
             "map" => rt.block_on(map.run(map_input.clone())),
             "parallel" => rt.block_on(parallel.run(inputs::parallel())),

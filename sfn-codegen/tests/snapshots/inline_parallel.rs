@@ -152,12 +152,7 @@ pub mod inline_parallel {
         > {
             let options = ::sfn_runtime::RunOptions::new();
             let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
-            let outcome = __sfn::drive(
-                    &options,
-                    ::core::option::Option::None,
-                    self.run_loop(&mut exec, input),
-                )
-                .await;
+            let outcome = __sfn::Outcome::of(self.run_loop(&mut exec, input).await);
             exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.

@@ -86,12 +86,7 @@ pub mod intrinsics {
         > {
             let options = ::sfn_runtime::RunOptions::new();
             let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, true);
-            let outcome = __sfn::drive(
-                    &options,
-                    ::core::option::Option::None,
-                    self.run_loop(&mut exec, input),
-                )
-                .await;
+            let outcome = __sfn::Outcome::of(self.run_loop(&mut exec, input).await);
             exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.
@@ -143,7 +138,11 @@ pub mod intrinsics {
                     exec
                         .intrinsic(
                             __sfn::intrinsic::format_refs(
-                                &__sfn::Value::from("Welcome to {} {}\\'s playlist."),
+                                {
+                                    static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                    __sfn::Value::from("Welcome to {} {}\\'s playlist."));
+                                    ::std::sync::LazyLock::force(&CONSTANT)
+                                },
                                 &[
                                     __sfn::template_ref(
                                         exec,
@@ -237,7 +236,11 @@ pub mod intrinsics {
                                                 "$$.Execution.Id",
                                                 "region.$",
                                             )?,
-                                            &__sfn::Value::from(":"),
+                                            {
+                                                static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                                __sfn::Value::from(":"));
+                                                ::std::sync::LazyLock::force(&CONSTANT)
+                                            },
                                         ),
                                     )?,
                                 &__sfn::Value::from(3u64),
@@ -249,11 +252,10 @@ pub mod intrinsics {
                     exec
                         .intrinsic(
                             __sfn::intrinsic::array_partition(
-                                __sfn::template_path(
+                                __sfn::template_ref(
                                     exec,
                                     input,
                                     &[__sfn::path::Step::Field("items")],
-                                    true,
                                     "$.items",
                                     "chunks.$",
                                 )?,
@@ -276,8 +278,16 @@ pub mod intrinsics {
                     exec
                         .intrinsic(
                             __sfn::intrinsic::hash(
-                                &__sfn::Value::from("input data"),
-                                &__sfn::Value::from("SHA-256"),
+                                {
+                                    static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                    __sfn::Value::from("input data"));
+                                    ::std::sync::LazyLock::force(&CONSTANT)
+                                },
+                                {
+                                    static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                    __sfn::Value::from("SHA-256"));
+                                    ::std::sync::LazyLock::force(&CONSTANT)
+                                },
                             ),
                         )?,
                 ),
@@ -285,9 +295,11 @@ pub mod intrinsics {
                     "encoded",
                     exec
                         .intrinsic(
-                            __sfn::intrinsic::base64_encode(
-                                &__sfn::Value::from("Data to encode"),
-                            ),
+                            __sfn::intrinsic::base64_encode({
+                                static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                __sfn::Value::from("Data to encode"));
+                                ::std::sync::LazyLock::force(&CONSTANT)
+                            }),
                         )?,
                 ),
                 (
@@ -295,19 +307,17 @@ pub mod intrinsics {
                     exec
                         .intrinsic(
                             __sfn::intrinsic::json_merge(
-                                __sfn::template_path(
+                                __sfn::template_ref(
                                     exec,
                                     input,
                                     &[__sfn::path::Step::Field("a")],
-                                    true,
                                     "$.a",
                                     "merged.$",
                                 )?,
-                                __sfn::template_path(
+                                __sfn::template_ref(
                                     exec,
                                     input,
                                     &[__sfn::path::Step::Field("b")],
-                                    true,
                                     "$.b",
                                     "merged.$",
                                 )?,

@@ -208,12 +208,7 @@ pub mod pipeline {
         > {
             let options = ::sfn_runtime::RunOptions::new();
             let mut exec = __sfn::Exec::start(Self::NAME, &options, &input, false);
-            let outcome = __sfn::drive(
-                    &options,
-                    ::core::option::Option::None,
-                    self.run_loop(&mut exec, input),
-                )
-                .await;
+            let outcome = __sfn::Outcome::of(self.run_loop(&mut exec, input).await);
             exec.finish_result(outcome)
         }
         /// Runs one execution with `input` and `options`, and reports how it ended.
@@ -366,7 +361,11 @@ pub mod pipeline {
                                     "$.tags",
                                     "tags.$",
                                 )?,
-                                &__sfn::Value::from(","),
+                                {
+                                    static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                    __sfn::Value::from(","));
+                                    ::std::sync::LazyLock::force(&CONSTANT)
+                                },
                             ),
                         )?,
                 ),
@@ -375,7 +374,11 @@ pub mod pipeline {
                     exec
                         .intrinsic(
                             __sfn::intrinsic::format_refs(
-                                &__sfn::Value::from("batch {} ({} records)"),
+                                {
+                                    static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                    __sfn::Value::from("batch {} ({} records)"));
+                                    ::std::sync::LazyLock::force(&CONSTANT)
+                                },
                                 &[
                                     __sfn::template_ref(
                                         exec,
@@ -688,7 +691,11 @@ pub mod pipeline {
                     exec
                         .intrinsic(
                             __sfn::intrinsic::format_refs(
-                                &__sfn::Value::from("could not summarise batch {}: {}"),
+                                {
+                                    static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                    __sfn::Value::from("could not summarise batch {}: {}"));
+                                    ::std::sync::LazyLock::force(&CONSTANT)
+                                },
                                 &[
                                     __sfn::template_ref(
                                         exec,
@@ -939,7 +946,11 @@ pub mod pipeline {
                                             )?,
                                         ),
                                     )?,
-                                &__sfn::Value::from("SHA-256"),
+                                {
+                                    static CONSTANT: ::std::sync::LazyLock<__sfn::Value> = ::std::sync::LazyLock::new(||
+                                    __sfn::Value::from("SHA-256"));
+                                    ::std::sync::LazyLock::force(&CONSTANT)
+                                },
                             ),
                         )?,
                 ),

@@ -123,6 +123,17 @@ pub struct Exec {
     map_item: Option<(usize, Value)>,
 }
 
+/// The execution a task attempt belongs to, as its [`crate::TaskContext`] holds it.
+#[derive(Debug, Clone)]
+pub struct ExecutionRef(Arc<Shared>);
+
+impl ExecutionRef {
+    /// The execution's name (given in the run options, or a UUID).
+    pub(crate) fn name(&self) -> &str {
+        &self.0.ids().execution_name
+    }
+}
+
 impl Shared {
     fn ids(&self) -> &Ids {
         self.ids.get_or_init(|| {
@@ -383,8 +394,10 @@ impl Exec {
         self.retry_count
     }
 
-    pub(crate) fn execution_name(&self) -> Arc<str> {
-        Arc::clone(&self.shared.ids().execution_name)
+    /// A handle on the execution, for a task handler's context: its
+    /// identities are derived only if the handler asks for them.
+    pub(crate) fn execution_ref(&self) -> ExecutionRef {
+        ExecutionRef(Arc::clone(&self.shared))
     }
 
     /// The state machine's ARN (`$$.StateMachine.Id`).
@@ -614,6 +627,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// How a run loop that was neither timed out nor aborted ended.
+    pub fn of(result: Result<Value, Error>) -> Outcome {
+        match result {
+            Ok(output) => Outcome::Succeeded(output),
+            Err(err) => Outcome::Failed(err),
+        }
+    }
+
     /// The status, output, error name and cause an execution reports.
     fn into_parts(self) -> (Status, Option<Value>, Option<String>, Option<String>) {
         match self {
@@ -634,17 +655,27 @@ impl Outcome {
 }
 
 /// Runs the run loop `machine` under the execution timeout and abort handle.
+///
+/// Without either, the run loop is awaited as it is. With one, it is boxed
+/// with its timer or handle, so that the common case's future (moved at each
+/// level that awaits it) is not made larger by the rare one.
 pub async fn drive(
     options: &RunOptions,
     timeout_seconds: Option<u64>,
     machine: impl Future<Output = Result<Value, Error>>,
 ) -> Outcome {
-    let machine = async {
-        match machine.await {
-            Ok(output) => Outcome::Succeeded(output),
-            Err(err) => Outcome::Failed(err),
-        }
-    };
+    if timeout_seconds.is_none() && options.abort.is_none() {
+        return Outcome::of(machine.await);
+    }
+    Box::pin(drive_limited(options, timeout_seconds, machine)).await
+}
+
+async fn drive_limited(
+    options: &RunOptions,
+    timeout_seconds: Option<u64>,
+    machine: impl Future<Output = Result<Value, Error>>,
+) -> Outcome {
+    let machine = async { Outcome::of(machine.await) };
     let timed = async {
         match timeout_seconds {
             Some(secs) => tokio::time::timeout(std::time::Duration::from_secs(secs), machine)

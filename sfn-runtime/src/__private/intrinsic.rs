@@ -422,14 +422,14 @@ pub fn json_to_string(v: &Value) -> Outcome {
 /// merge: nested objects are replaced, not merged).
 ///
 /// `deep` must be `false`: AWS supports only the shallow merge.
-pub fn json_merge(a: Value, b: Value, deep: &Value) -> Outcome {
+pub fn json_merge(a: &Value, b: &Value, deep: &Value) -> Outcome {
     const F: &str = "JsonMerge";
-    let Value::Object(mut merged) = a else {
+    let Value::Object(a) = a else {
         return Err(invalid(
             F,
             format!(
                 "the first argument must be an object, but got {}",
-                describe(&a)
+                describe(a)
             ),
         ));
     };
@@ -438,7 +438,7 @@ pub fn json_merge(a: Value, b: Value, deep: &Value) -> Outcome {
             F,
             format!(
                 "the second argument must be an object, but got {}",
-                describe(&b)
+                describe(b)
             ),
         ));
     };
@@ -460,8 +460,16 @@ pub fn json_merge(a: Value, b: Value, deep: &Value) -> Outcome {
             ));
         }
     }
+    // Only what the result holds is copied: a member of `b` replaces the one
+    // of `a` in place, keeping `a`'s order.
+    let mut merged = a.clone();
     for (key, value) in b {
-        merged.insert(key, value);
+        match merged.get_mut(key) {
+            Some(slot) => *slot = value.clone(),
+            None => {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
     }
     Ok(Value::Object(merged))
 }
@@ -500,9 +508,9 @@ fn array_ref<'a>(func: &str, value: &'a Value) -> Result<&'a [Value], String> {
 
 /// `States.ArrayPartition(array, size)`: the array cut into chunks of `size`
 /// elements (the last may be shorter). `size` must be a positive integer.
-pub fn array_partition(array: Value, size: &Value) -> Outcome {
+pub fn array_partition(array: &Value, size: &Value) -> Outcome {
     const F: &str = "ArrayPartition";
-    let items = array_arg(F, array)?;
+    let items = array_ref(F, array)?;
     let size = int_arg(F, "the chunk size", size)?;
     if size <= 0 {
         return Err(invalid(
@@ -511,16 +519,12 @@ pub fn array_partition(array: Value, size: &Value) -> Outcome {
         ));
     }
     let size = usize::try_from(size).unwrap_or(usize::MAX);
-    let mut chunks = Vec::with_capacity(items.len().div_ceil(size));
-    let mut items = items.into_iter();
-    loop {
-        let chunk: Vec<Value> = items.by_ref().take(size).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        chunks.push(Value::Array(chunk));
-    }
-    Ok(Value::Array(chunks))
+    Ok(Value::Array(
+        items
+            .chunks(size)
+            .map(|chunk| Value::Array(chunk.to_vec()))
+            .collect(),
+    ))
 }
 
 /// `States.ArrayContains(array, value)`: whether some element is deep-equal
@@ -936,7 +940,7 @@ mod tests {
         ] {
             err(array_range(&bad, &json!(3), &json!(1)), "ArrayRange");
             err(array_get_item(json!([1]), &bad), "ArrayGetItem");
-            err(array_partition(json!([1]), &bad), "ArrayPartition");
+            err(array_partition(&json!([1]), &bad), "ArrayPartition");
             err(math_add(&bad, &json!(1)), "MathAdd");
             err(math_random(&json!(0), &bad, None), "MathRandom");
             err(math_random(&json!(0), &json!(5), Some(&bad)), "MathRandom");
@@ -1211,16 +1215,16 @@ mod tests {
     fn json_merge_shallow() {
         // ASL.md §8.3.
         let merged = ok(json_merge(
-            json!({"a": {"a1": 1}, "b": 2, "d": 3}),
-            json!({"a": {"a3": 1}, "c": 3, "d": 4}),
+            &json!({"a": {"a1": 1}, "b": 2, "d": 3}),
+            &json!({"a": {"a3": 1}, "c": 3, "d": 4}),
             &json!(false),
         ));
         assert_eq!(merged, json!({"a": {"a3": 1}, "b": 2, "c": 3, "d": 4}));
         // json_manipulation::test_json_merge_escaped_argument
         assert_eq!(
             ok(json_merge(
-                json!({"constant_in_literal": "false"}),
-                json!({"constant_input_field": "constant_value"}),
+                &json!({"constant_in_literal": "false"}),
+                &json!({"constant_input_field": "constant_value"}),
                 &json!(false)
             )),
             json!({"constant_input_field": "constant_value", "constant_in_literal": "false"})
@@ -1228,14 +1232,14 @@ mod tests {
         // BASE_REFERENCE_IN_INTRINSIC_FUNCTION-77b552
         assert_eq!(
             ok(json_merge(
-                json!({"a": 1, "b": 2}),
-                json!({"c": 3, "d": 4}),
+                &json!({"a": 1, "b": 2}),
+                &json!({"c": 3, "d": 4}),
                 &json!(false)
             )),
             json!({"a": 1, "b": 2, "c": 3, "d": 4})
         );
         assert_eq!(
-            ok(json_merge(json!({}), json!({}), &json!(false))),
+            ok(json_merge(&json!({}), &json!({}), &json!(false))),
             json!({})
         );
     }
@@ -1243,8 +1247,8 @@ mod tests {
     #[test]
     fn json_merge_keeps_key_order() {
         let merged = ok(json_merge(
-            json!({"a": 1, "b": 2, "d": 3}),
-            json!({"c": 3, "a": 9}),
+            &json!({"a": 1, "b": 2, "d": 3}),
+            &json!({"c": 3, "a": 9}),
             &json!(false),
         ));
         let keys: Vec<&str> = merged
@@ -1256,20 +1260,29 @@ mod tests {
 
     #[test]
     fn json_merge_errors() {
-        let e = err(json_merge(json!({}), json!({}), &json!(true)), "JsonMerge");
+        let e = err(
+            json_merge(&json!({}), &json!({}), &json!(true)),
+            "JsonMerge",
+        );
         assert!(e.contains("not supported"), "{e}");
         err(
-            json_merge(json!({}), json!({}), &json!("false")),
-            "JsonMerge",
-        );
-        err(json_merge(json!({}), json!({}), &json!(null)), "JsonMerge");
-        err(json_merge(json!([]), json!({}), &json!(false)), "JsonMerge");
-        err(
-            json_merge(json!({}), json!("x"), &json!(false)),
+            json_merge(&json!({}), &json!({}), &json!("false")),
             "JsonMerge",
         );
         err(
-            json_merge(json!(null), json!({}), &json!(false)),
+            json_merge(&json!({}), &json!({}), &json!(null)),
+            "JsonMerge",
+        );
+        err(
+            json_merge(&json!([]), &json!({}), &json!(false)),
+            "JsonMerge",
+        );
+        err(
+            json_merge(&json!({}), &json!("x"), &json!(false)),
+            "JsonMerge",
+        );
+        err(
+            json_merge(&json!(null), &json!({}), &json!(false)),
             "JsonMerge",
         );
     }
@@ -1279,50 +1292,53 @@ mod tests {
     #[test]
     fn array_partition_examples() {
         // ASL.md §8.3.
-        assert_eq!(ok(array_partition(json!([]), &json!(2))), json!([]));
+        assert_eq!(ok(array_partition(&json!([]), &json!(2))), json!([]));
         assert_eq!(
-            ok(array_partition(json!([0, 1, 2]), &json!(2))),
+            ok(array_partition(&json!([0, 1, 2]), &json!(2))),
             json!([[0, 1], [2]])
         );
         assert_eq!(
-            ok(array_partition(json!([0, 1, 2]), &json!(4))),
+            ok(array_partition(&json!([0, 1, 2]), &json!(4))),
             json!([[0, 1, 2]])
         );
         assert_eq!(
-            ok(array_partition(json!([0, 1, 2, 3]), &json!(1))),
+            ok(array_partition(&json!([0, 1, 2, 3]), &json!(1))),
             json!([[0], [1], [2], [3]])
         );
         // BASE_ASSIGN_FROM_INTRINSIC_FUNCTION-6eafc5
         assert_eq!(
-            ok(array_partition(json!([1, 2, 3, 4, 5, 6]), &json!(2))),
+            ok(array_partition(&json!([1, 2, 3, 4, 5, 6]), &json!(2))),
             json!([[1, 2], [3, 4], [5, 6]])
         );
         // 1.5 rounds to 2.
         assert_eq!(
-            ok(array_partition(json!([1, 2, 3]), &json!(1.5))),
+            ok(array_partition(&json!([1, 2, 3]), &json!(1.5))),
             json!([[1, 2], [3]])
         );
         assert_eq!(
-            ok(array_partition(json!([1]), &json!(i64::MAX))),
+            ok(array_partition(&json!([1]), &json!(i64::MAX))),
             json!([[1]])
         );
     }
 
     #[test]
     fn array_partition_errors() {
-        let e = err(array_partition(json!([1, 2]), &json!(0)), "ArrayPartition");
+        let e = err(array_partition(&json!([1, 2]), &json!(0)), "ArrayPartition");
         assert!(e.contains("greater than 0"), "{e}");
-        err(array_partition(json!([1, 2]), &json!(-1)), "ArrayPartition");
+        err(
+            array_partition(&json!([1, 2]), &json!(-1)),
+            "ArrayPartition",
+        );
         // 0.4 rounds to 0.
         err(
-            array_partition(json!([1, 2]), &json!(0.4)),
+            array_partition(&json!([1, 2]), &json!(0.4)),
             "ArrayPartition",
         );
         err(
-            array_partition(json!({"a": 1}), &json!(1)),
+            array_partition(&json!({"a": 1}), &json!(1)),
             "ArrayPartition",
         );
-        err(array_partition(json!("abc"), &json!(1)), "ArrayPartition");
+        err(array_partition(&json!("abc"), &json!(1)), "ArrayPartition");
     }
 
     #[test]

@@ -128,18 +128,24 @@ where
         (input, None, false)
     };
     let task_token = spec.uses_token.then(|| exec.issue_task_token());
-    let heartbeat = Arc::new(Notify::new());
+    let heartbeat = heartbeat_seconds.map(|_| Arc::new(Notify::new()));
     let ctx = TaskContext {
         state_name: spec.state,
         resource: spec.resource,
         retry_count: exec.retry_count(),
         task_token,
         function_name,
-        execution_name: exec.execution_name(),
-        heartbeat: Arc::clone(&heartbeat),
+        execution: exec.execution_ref(),
+        heartbeat: heartbeat.clone(),
     };
     let attempt = AssertUnwindSafe(call(payload, ctx)).catch_unwind();
-    let outcome = race(attempt, timeout_seconds, heartbeat_seconds, &heartbeat).await;
+    // Most tasks have neither limit: no timers at all for them, and the
+    // timers' large future is boxed apart so that it does not make every
+    // task's future (and each move of it) larger.
+    let outcome = match heartbeat_seconds.zip(heartbeat.as_deref()) {
+        None if timeout_seconds.is_none() => Race::Done(attempt.await),
+        beats => Box::pin(race(attempt, timeout_seconds, beats)).await,
+    };
 
     let result = match outcome {
         Race::Done(Ok(Ok(value))) => check_size(spec, value).map(|value| {
@@ -194,26 +200,30 @@ enum Race<T> {
 async fn race<T>(
     attempt: impl Future<Output = T>,
     timeout_seconds: Option<u64>,
-    heartbeat_seconds: Option<u64>,
-    heartbeat: &Notify,
+    heartbeat: Option<(u64, &Notify)>,
 ) -> Race<T> {
-    // Most tasks have neither limit: no timers at all for them.
-    if timeout_seconds.is_none() && heartbeat_seconds.is_none() {
-        return Race::Done(attempt.await);
-    }
     let start = Instant::now();
     let deadline = start + Duration::from_secs(timeout_seconds.unwrap_or(0));
-    let beat = Duration::from_secs(heartbeat_seconds.unwrap_or(0));
+    let beat = Duration::from_secs(heartbeat.map_or(0, |(s, _)| s));
     let mut beat_deadline = start + beat;
+    let notify = heartbeat.map(|(_, n)| n);
     tokio::pin!(attempt);
     loop {
         tokio::select! {
             biased;
             value = &mut attempt => return Race::Done(value),
             () = sleep_until(deadline), if timeout_seconds.is_some() => return Race::TimedOut,
-            () = sleep_until(beat_deadline), if heartbeat_seconds.is_some() => return Race::HeartbeatMissed,
-            () = heartbeat.notified(), if heartbeat_seconds.is_some() => beat_deadline = Instant::now() + beat,
+            () = sleep_until(beat_deadline), if notify.is_some() => return Race::HeartbeatMissed,
+            () = notified(notify), if notify.is_some() => beat_deadline = Instant::now() + beat,
         }
+    }
+}
+
+/// A heartbeat, or never.
+async fn notified(notify: Option<&Notify>) {
+    match notify {
+        Some(n) => n.notified().await,
+        None => std::future::pending().await,
     }
 }
 
