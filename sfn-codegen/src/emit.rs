@@ -163,27 +163,30 @@ fn emit_handlers(m: &Machine<'_>) -> TokenStream {
 
 fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     let machine_name = &m.machine_name;
-    let timeout = match m.def.timeout_seconds {
-        Some(t) => quote! { ::core::option::Option::Some(#t) },
-        None => quote! { ::core::option::Option::None },
-    };
-    let reads_context = m.reads_context;
     // Without TimeoutSeconds, `run` (which takes no abort handle) awaits its
     // run loop as it is.
-    let run_outcome = match m.def.timeout_seconds {
-        Some(_) => quote! {
-            let outcome = __sfn::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
-        },
-        None => quote! {
-            let outcome = __sfn::Outcome::of(self.run_loop(&mut exec, input).await);
-        },
+    let (timeout, run_outcome) = match m.def.timeout_seconds {
+        Some(t) => {
+            let timeout = quote! { ::core::option::Option::Some(#t) };
+            let run = quote! {
+                let outcome = __sfn::drive(&options, #timeout, self.run_loop(&mut exec, input)).await;
+            };
+            (timeout, run)
+        }
+        None => (
+            quote! { ::core::option::Option::None },
+            quote! {
+                let outcome = __sfn::Outcome::of(self.run_loop(&mut exec, input).await);
+            },
+        ),
     };
+    let reads_context = m.reads_context;
     let nested = m.blocks.iter().skip(1).map(|b| {
         let name = ident(&b.fn_name);
         let body = emit_run_loop(b);
         let input = shape_type(b, &b.entry);
         let lt = lifetime(b);
-        if runs_inline(b) {
+        if b.runs_inline() {
             let doc = format!(
                 " Runs {}: one match arm per state. No state of it waits, so it is a plain call.",
                 b.role
@@ -570,8 +573,6 @@ fn template_in(t: &Template, source: &TokenStream, item: bool) -> TokenStream {
     }
 }
 
-/// An intrinsic function call as an expression of its (owned) result; its
-/// path arguments read `source` (a `&Value` expression) or the context object.
 /// Whether building the JSON literal `v` allocates (a string, array or object).
 fn allocates(v: &serde_json::Value) -> bool {
     matches!(
@@ -588,6 +589,8 @@ fn constant(value: TokenStream) -> TokenStream {
     }}
 }
 
+/// An intrinsic function call as an expression of its (owned) result; its
+/// path arguments read `source` (a `&Value` expression) or the context object.
 fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) -> TokenStream {
     let rt = quote! { __sfn };
     let arg = |a: &Arg| -> TokenStream {
@@ -605,26 +608,25 @@ fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) ->
             Arg::Call(inner) => intrinsic_call(inner, source, field, item),
         }
     };
-    // A `&Value` expression of an argument: definite `$` paths are borrowed
-    // from the input, the rest are temporaries.
-    let by_ref = |a: &Arg| -> TokenStream {
-        match a {
+    let args: Vec<TokenStream> = call.args.iter().map(arg).collect();
+    // A `&Value` expression of each argument: definite `$` paths are
+    // borrowed from the input, string, array and object literals are built
+    // once on first use, the rest are temporaries.
+    let refs: Vec<TokenStream> = call
+        .args
+        .iter()
+        .zip(&args)
+        .map(|(a, value)| match a {
             Arg::Path(p) if p.root == Root::Input && p.is_definite() && !item => {
                 let steps = steps_tokens(&p.steps);
                 let text = &p.text;
                 quote! { #rt::template_ref(exec, #source, #steps, #text, #field)? }
             }
-            // A string, array or object literal is built once, on first use.
-            Arg::Literal(v) if allocates(v) => constant(literal(v)),
-            Arg::FormatTemplate(raw) => constant(quote! { #rt::Value::from(#raw) }),
-            other => {
-                let value = arg(other);
-                quote! { &#value }
-            }
-        }
-    };
-    let refs: Vec<TokenStream> = call.args.iter().map(by_ref).collect();
-    let args: Vec<TokenStream> = call.args.iter().map(arg).collect();
+            Arg::Literal(v) if allocates(v) => constant(value.clone()),
+            Arg::FormatTemplate(_) => constant(value.clone()),
+            _ => quote! { &#value },
+        })
+        .collect();
     let f = quote! { #rt::intrinsic };
     let outcome = match (call.func, args.as_slice(), refs.as_slice()) {
         (Func::Array, args, _) => return quote! { #rt::arr([#(#args),*]) },
@@ -637,7 +639,7 @@ fn intrinsic_call(call: &Call, source: &TokenStream, field: &str, item: bool) ->
         (Func::ArrayPartition, _, [a, b]) => quote! { #f::array_partition(#a, #b) },
         (Func::ArrayContains, _, [a, b]) => quote! { #f::array_contains(#a, #b) },
         (Func::ArrayRange, _, [a, b, c]) => quote! { #f::array_range(#a, #b, #c) },
-        (Func::ArrayGetItem, [a, _], [_, b]) => quote! { #f::array_get_item(#a, #b) },
+        (Func::ArrayGetItem, _, [a, b]) => quote! { #f::array_get_item(#a, #b) },
         (Func::ArrayLength, _, [a]) => quote! { #f::array_length(#a) },
         (Func::ArrayUnique, [a], _) => quote! { #f::array_unique(#a) },
         (Func::Base64Encode, _, [a]) => quote! { #f::base64_encode(#a) },
@@ -881,12 +883,6 @@ fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
         }
         Transition::End => quote! { ::core::result::Result::Ok(__sfn::Step::End(data)) },
     }
-}
-
-/// Whether no state of a nested block waits, so that its run loop is a plain
-/// function that Parallel and Map call inline (see `__sfn::Inline`).
-fn runs_inline(b: &Block<'_>) -> bool {
-    b.states.iter().all(|s| !awaits(s.body))
 }
 
 /// The run loop's arm for a state: a call of the state's function.
@@ -1303,6 +1299,8 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
     let keep_raw =
         !p.outcome.catch.is_empty() || !matches!(p.outcome.result_path, PathField::Default);
     let usage = match &p.parameters {
+        // Each attempt copies the input: borrow it.
+        None if !p.outcome.retry.is_empty() => Usage::Borrowed,
         None => Usage::Owned,
         Some(params) if reads_input(params) => Usage::Borrowed,
         Some(_) => Usage::Unused,
@@ -1316,7 +1314,7 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
         None => quote! { input },
     };
     let count = s.blocks.len();
-    if s.blocks.iter().all(|&index| runs_inline(&m.blocks[index])) {
+    if s.blocks.iter().all(|&index| m.blocks[index].runs_inline()) {
         let branches = s.blocks.iter().map(|&index| {
             let run = ident(&m.blocks[index].fn_name);
             quote! { &|exec: &mut #rt::Exec, input: #rt::Value| self.#run(exec, input) }
@@ -1336,7 +1334,7 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
         } else {
             quote! { branch_input.clone() }
         };
-        if runs_inline(block) {
+        if block.runs_inline() {
             quote! {{
                 let mut exec = exec.branch();
                 let input = #arg;
@@ -1455,7 +1453,7 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
                 }
             } else {
                 quote! {
-                    |exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<#ty, ::sfn_runtime::Error> {
+                    |#exec: &mut #rt::Exec, __index: usize, __item: &#rt::Value| -> ::core::result::Result<#ty, ::sfn_runtime::Error> {
                         ::core::result::Result::Ok(#value)
                     }
                 }
@@ -1569,7 +1567,7 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
             tolerated_percentage: #tolerated_percentage,
         };
     };
-    let inline = runs_inline(&m.blocks[s.blocks[0]]);
+    let inline = processor.runs_inline();
     let call = match &map.result_writer {
         None if inline => quote! {{
             #spec

@@ -69,6 +69,14 @@ pub struct Block<'d> {
     by_name: HashMap<&'d str, usize>,
 }
 
+impl Block<'_> {
+    /// Whether no state of the block waits, so that its run loop is a plain
+    /// function that a Parallel or Map state calls inline (see `__sfn::Inline`).
+    pub fn runs_inline(&self) -> bool {
+        self.states.iter().all(|s| !awaits(s.body))
+    }
+}
+
 /// One state, lowered.
 #[derive(Debug)]
 pub struct StateIr<'d> {
@@ -306,7 +314,7 @@ impl<'d> Lowerer<'d, '_> {
             // Something leads back to the start with other data: take one value.
             block.inputs = crate::shape::analyse(block, &Shape::Any);
         } else {
-            block.borrows = entry.is_known() && block.states.iter().all(|s| !awaits(s.body));
+            block.borrows = entry.is_known() && block.runs_inline();
             block.entry = entry;
         }
         index

@@ -222,7 +222,7 @@ pub mod intrinsics {
                     exec
                         .intrinsic(
                             __sfn::intrinsic::array_get_item(
-                                exec
+                                &exec
                                     .intrinsic(
                                         __sfn::intrinsic::string_split(
                                             &__sfn::template_context_path(
@@ -409,11 +409,10 @@ pub mod intrinsics {
                     exec
                         .intrinsic(
                             __sfn::intrinsic::array_get_item(
-                                __sfn::template_path(
+                                __sfn::template_ref(
                                     exec,
                                     input,
                                     &[__sfn::path::Step::Field("items")],
-                                    true,
                                     "$.items",
                                     "item.$",
                                 )?,

@@ -186,10 +186,7 @@ pub fn fail_field(
     field: &str,
 ) -> Result<String, Error> {
     match lookup(exec, data, context, steps) {
-        Some(value) => match value.as_ref() {
-            Value::String(s) => Ok(s.clone()),
-            other => Ok(path::compact(other)),
-        },
+        Some(value) => Ok(path::shown(&value)),
         None => Err(super::value::template_miss(exec, data, text, field)),
     }
 }
@@ -270,11 +267,7 @@ pub async fn wait_timestamp_path(
         Some(until) => wait_until(exec, until).await,
         None => {
             // AWS shows a string value without quotes.
-            let shown = match path::get(input, steps) {
-                Ok(Value::String(s)) => s.clone(),
-                Ok(other) => path::compact(other),
-                Err(_) => "null".to_owned(),
-            };
+            let shown = path::get(input, steps).map_or_else(|_| "null".to_owned(), path::shown);
             Err(exec.runtime_error(format_args!(
                 "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {text} == {shown}"
             )))

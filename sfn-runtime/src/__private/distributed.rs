@@ -7,7 +7,7 @@
 //! 1. **ItemReader.** The generated code evaluates the reader's `Parameters` / `Arguments`, calls
 //!    the user's handler for the reader `Resource` (`s3:getObject` or `s3:listObjectsV2`) and
 //!    passes the response to [`read_items`] with the resolved `MaxItems`. An `Err` is the cause of
-//!    a `States.ItemReaderFailed` ([`ITEM_READER_FAILED`]) error.
+//!    a `States.ItemReaderFailed` ([`crate::names::ITEM_READER_FAILED`]) error.
 //! 2. **Limits.** `MaxItemsPath`, `MaxItemsPerBatchPath` and `MaxInputBytesPerBatchPath` values
 //!    go through [`path_integer`], then [`max_items_limit`] or [`batch_limit`].
 //! 3. **ItemBatcher.** [`batch_items`] groups the (selected) items into child inputs
@@ -19,16 +19,11 @@
 //!    transformed array of child results.
 
 use std::collections::HashSet;
-use std::io;
 
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-/// Error name of item reader failures (`Err` of [`read_items`] and [`max_items_limit`]).
-pub const ITEM_READER_FAILED: &str = "States.ItemReaderFailed";
-
-/// Error name of result writer failures (`Err` of [`plan_write`], failed `putObject` calls).
-pub const RESULT_WRITER_FAILED: &str = "States.ResultWriterFailed";
+use super::path::json_len;
 
 /// Most items an item reader yields: `MaxItems` is capped at 100,000,000.
 pub const MAX_ITEMS_LIMIT: u64 = 100_000_000;
@@ -195,11 +190,11 @@ fn parse_object(
 ) -> Result<Vec<Value>, String> {
     match config.input_type.unwrap_or(InputType::Json) {
         InputType::Json => {
-            let document = json_document(response)?;
+            let mut document = json_document(response)?;
             let node = match config.items_pointer {
                 None => document,
-                Some(pointer) => match document.pointer(pointer) {
-                    Some(node) => node.clone(),
+                Some(pointer) => match document.pointer_mut(pointer) {
+                    Some(node) => node.take(),
                     None => {
                         return Err(format!(
                             "The ItemsPointer '{pointer}' does not match any node of the JSON object."
@@ -447,10 +442,7 @@ pub fn path_integer(field: &str, path_text: &str, value: &Value) -> Result<i64, 
 /// AWS's wording for a `…Path` field whose value is not a valid `kind`
 /// (`integer`, `float`): strings shown raw, other values as compact JSON.
 pub fn not_a_valid(field: &str, value: &Value, kind: &str, path_text: &str) -> String {
-    let shown = match value {
-        Value::String(text) => text.clone(),
-        other => super::path::compact(other),
-    };
+    let shown = super::path::shown(value);
     format!(
         "The {field} field refers to value \"{shown}\" which is not a valid {kind}: {path_text}"
     )
@@ -547,29 +539,6 @@ fn wrap(batch_input: Option<&Value>, items: Vec<Value>) -> Value {
     }
     map.insert("Items".to_owned(), Value::Array(items));
     Value::Object(map)
-}
-
-/// Counts the bytes written to it.
-struct ByteCount(usize);
-
-impl io::Write for ByteCount {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Length in bytes of a value's compact JSON text, without building it.
-fn json_len(value: &Value) -> usize {
-    let mut count = ByteCount(0);
-    match serde_json::to_writer(&mut count, value) {
-        Ok(()) => count.0,
-        Err(_) => 0,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -191,11 +191,7 @@ impl Exec {
             ids: OnceLock::new(),
             timed,
             express: options.express,
-            input: if reads_context || options.record_history {
-                input.clone()
-            } else {
-                Value::Null
-            },
+            input: if timed { input.clone() } else { Value::Null },
             start_wall: now,
             start_clock: Instant::now(),
             last_event: AtomicU64::new(0),
@@ -232,12 +228,14 @@ impl Exec {
             // From now on every id comes from the shared counter.
             self.shared.last_event.store(self.count, Ordering::Relaxed);
         }
-        self.child(false)
+        self.child(Arc::clone(&self.shared), false)
     }
 
-    fn child(&self, alone: bool) -> Exec {
+    /// A new state machine of this execution, started now by the current
+    /// state, over `shared` (this execution's).
+    fn child(&self, shared: Arc<Shared>, alone: bool) -> Exec {
         Exec {
-            shared: Arc::clone(&self.shared),
+            shared,
             last_event: self.last_event,
             count: self.count,
             alone,
@@ -419,27 +417,24 @@ impl Exec {
 
     /// A `States.Runtime` error of the current state, with AWS's prefix.
     pub fn runtime_error(&self, detail: impl fmt::Display) -> Error {
-        Error::new(
-            names::RUNTIME,
-            format!(
-                "An error occurred while executing the state '{}' (entered at the event id #{}). {detail}",
-                self.state, self.entered_event
-            ),
-        )
+        self.state_error(names::RUNTIME, detail)
     }
 
     /// The result of an intrinsic function: a failure becomes `States.IntrinsicFailure`.
     #[inline]
     pub fn intrinsic(&self, outcome: Result<Value, String>) -> Result<Value, Error> {
-        outcome.map_err(|detail| {
-            Error::new(
-                names::INTRINSIC_FAILURE,
-                format!(
-                    "An error occurred while executing the state '{}' (entered at the event id #{}). {detail}",
-                    self.state, self.entered_event
-                ),
-            )
-        })
+        outcome.map_err(|detail| self.state_error(names::INTRINSIC_FAILURE, detail))
+    }
+
+    /// An error `name` of the current state, with AWS's prefix naming the state.
+    fn state_error(&self, name: &'static str, detail: impl fmt::Display) -> Error {
+        Error::new(
+            name,
+            format!(
+                "An error occurred while executing the state '{}' (entered at the event id #{}). {detail}",
+                self.state, self.entered_event
+            ),
+        )
     }
 
     /// A `States.Runtime` error for a definite path that matched nothing.
@@ -561,35 +556,22 @@ impl Exec {
 /// the state that starts them, on one reused view of the execution: nothing
 /// is allocated per run, and event ids are counted exactly as when they run
 /// as futures (each completes when first polled, in the same order).
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Inline {
-    child: Exec,
+    /// The execution's shared part, kept from one run to the next.
+    shared: Option<Arc<Shared>>,
 }
 
 impl Inline {
-    /// The reusable view for the branches or iterations of `exec`'s state.
-    pub fn new(exec: &Exec) -> Inline {
-        Inline {
-            child: exec.child(exec.alone),
-        }
-    }
-
     /// Runs one branch or iteration started now by `exec`'s state, with a
     /// fresh current state, as [`Exec::branch`] would start it.
     pub fn run<T>(&mut self, exec: &mut Exec, run: impl FnOnce(&mut Exec) -> T) -> T {
-        let child = &mut self.child;
-        child.last_event = exec.last_event;
-        child.count = exec.count;
-        child.alone = exec.alone;
-        child.entered_any = true;
-        child.state = "";
-        child.state_kind = StateKind::Pass;
-        child.entered_event = 0;
-        child.entered_at = exec.entered_at;
-        child.retry_count = 0;
-        child.task_token = None;
-        child.map_item = None;
-        let out = run(child);
+        let shared = self
+            .shared
+            .take()
+            .unwrap_or_else(|| Arc::clone(&exec.shared));
+        let mut child = exec.child(shared, exec.alone);
+        let out = run(&mut child);
         if exec.alone {
             if child.alone {
                 exec.count = child.count;
@@ -599,6 +581,7 @@ impl Inline {
                 exec.alone = false;
             }
         }
+        self.shared = Some(child.shared);
         out
     }
 }

@@ -91,19 +91,18 @@ pub type InlineBranch<'a> = &'a dyn Fn(&mut Exec, Value) -> Result<Value, Error>
 /// branch gets a copy of `input`; the last one takes it.
 pub fn parallel_inline(
     exec: &mut Exec,
-    input: Value,
+    mut input: Value,
     branches: &[InlineBranch<'_>],
 ) -> Result<Value, Error> {
     exec.event("ParallelStateStarted", |_| Map::new());
     let mut results = Vec::with_capacity(branches.len());
-    let mut inline = Inline::new(exec);
-    let mut input = Some(input);
+    let mut inline = Inline::default();
     let mut each = || {
         for (i, run) in branches.iter().enumerate() {
             let input = if i + 1 == branches.len() {
-                input.take().unwrap_or_default()
+                std::mem::take(&mut input)
             } else {
-                input.clone().unwrap_or_default()
+                input.clone()
             };
             results.push(inline.run(exec, |exec| run(exec, input))?);
         }
@@ -276,18 +275,25 @@ where
                       index: usize,
                       outcome: Result<Value, Error>,
                       keep: &mut Option<Keep<'_, In>>| {
-        if let Some(keep) = keep {
+        let succeeded = outcome.is_ok();
+        let record = keep.as_mut().map(|keep| {
             let record = &mut keep.records[index];
             record.stop_date = Some(exec.now());
-            record.outcome = match &outcome {
-                Ok(output) => ChildOutcome::Succeeded(output.clone()),
-                Err(error) => ChildOutcome::Failed {
+            if let Err(error) = &outcome {
+                record.outcome = ChildOutcome::Failed {
                     error: (!error.name().is_empty()).then(|| error.name().to_owned()),
                     cause: error.cause().map(str::to_owned),
-                },
-            };
+                };
+            }
+            record
+        });
+        let value = tally.settle(exec, index, outcome)?;
+        // A recorded iteration's output goes to its record: the writer
+        // reads the records, not the results.
+        match record {
+            Some(record) if succeeded => record.outcome = ChildOutcome::Succeeded(value),
+            _ => results[index] = value,
         }
-        results[index] = tally.settle(exec, index, outcome)?;
         Ok::<(), Error>(())
     };
     let outcome = poll_fn(|cx| {
@@ -370,7 +376,7 @@ where
     map_started(exec, total);
     let mut results = Vec::with_capacity(total);
     let mut tally = Tally::new(spec, total);
-    let mut inline = Inline::new(exec);
+    let mut inline = Inline::default();
     let each = || {
         for (index, item) in items.enumerate() {
             let input = select(exec, index, item)?;

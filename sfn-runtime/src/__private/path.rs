@@ -291,6 +291,34 @@ pub fn compact(v: &Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// Length in bytes of a value's compact JSON text, without building it.
+pub fn json_len(value: &Value) -> usize {
+    /// Counts the bytes written to it.
+    struct ByteCount(usize);
+    impl std::io::Write for ByteCount {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = ByteCount(0);
+    // Writing to a counter cannot fail; a failure would only undercount.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
+}
+
+/// A value as AWS shows it inside a message: a string as it is, anything
+/// else as compact JSON.
+pub fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => compact(other),
+    }
+}
+
 /// Writes `value` at the reference path `steps` inside `target` (ResultPath).
 ///
 /// Missing objects on the way are created. Returns `None` when the path cannot

@@ -260,26 +260,13 @@ fn size_bound(value: &Value, stop: usize) -> usize {
 }
 
 fn check_size(spec: &TaskSpec, value: Value) -> Result<Value, Error> {
-    struct Counter(usize);
-    impl std::io::Write for Counter {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     // Most results are far below the limit: a bound on their size, computed
     // without formatting anything, settles it; only results that might be
     // near the limit are measured exactly, by serializing them.
     if size_bound(&value, PAYLOAD_LIMIT) <= PAYLOAD_LIMIT {
         return Ok(value);
     }
-    let mut counter = Counter(0);
-    // Writing to a counter cannot fail; a failure would only undercount.
-    let _ = serde_json::to_writer(&mut counter, &value);
-    if counter.0 > PAYLOAD_LIMIT {
+    if super::path::json_len(&value) > PAYLOAD_LIMIT {
         return Err(Error::new(
             names::DATA_LIMIT_EXCEEDED,
             format!(
@@ -341,8 +328,6 @@ fn timed_out(prefix: &str) -> &'static str {
     }
 }
 
-/// Splits the effective input of an `arn:aws:states:::lambda:invoke` task into
-/// the function name and the payload the function receives (`{}` when absent).
 /// What `lambda:invoke` sends to the function.
 struct LambdaRequest {
     payload: Value,
@@ -351,6 +336,8 @@ struct LambdaRequest {
     tail: bool,
 }
 
+/// Splits the effective input of an `arn:aws:states:::lambda:invoke` task into
+/// the function name and the payload the function receives (`{}` when absent).
 fn lambda_invoke_payload(exec: &Exec, input: Value) -> Result<LambdaRequest, Error> {
     let Value::Object(mut params) = input else {
         return Err(exec.runtime_error("The parameters of a lambda:invoke task must be an object."));
