@@ -119,3 +119,46 @@ fn a_missing_template_path_quotes_the_whole_input() {
         )
     );
 }
+
+mod registers {
+    use sfn_runtime::{RunOptions, Status, json};
+
+    sfn_runtime::include_workflow!("tests/workflows/registers.asl.json");
+
+    #[test]
+    fn values_that_trade_places_keep_their_own() {
+        // §6.2: each Parameters field takes the value at its path in the
+        // state's input, so swapping `a` and `b` twice puts them back, and
+        // the member order is the template's.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let input = json!({"a": 1, "b": 2, "c": {"deep": [3]}});
+        let done = rt.block_on(
+            registers::Workflow::new(()).run_with(input, RunOptions::new().record_history(true)),
+        );
+        assert_eq!(done.status, Status::Succeeded);
+        assert_eq!(
+            done.output.unwrap().to_string(),
+            r#"{"p":"x","q":{"deep":[3]},"r":3}"#
+        );
+        // §12: the input each state entered with, whole.
+        let entered: Vec<String> = done
+            .history
+            .events
+            .iter()
+            .filter(|e| e.kind == "PassStateEntered")
+            .map(|e| e.details["input"].to_string())
+            .collect();
+        assert_eq!(
+            entered,
+            [
+                r#"{"a":1,"b":2,"c":{"deep":[3]}}"#,
+                r#"{"a":2,"b":1,"c":{"deep":[3]}}"#,
+                r#"{"first":1,"second":2,"third":{"deep":[3]}}"#,
+                r#"{"deep":[3]}"#,
+                r#"{"kept":{"deep":[3]},"added":"x"}"#,
+            ]
+        );
+    }
+}

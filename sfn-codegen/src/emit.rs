@@ -22,11 +22,7 @@ use shaped::{emit_shaped_state, shaped};
 
 /// Emits the items of the workflow module (without the `mod` wrapper).
 pub fn emit_items(m: &Machine<'_>) -> TokenStream {
-    let enum_items = m.blocks.iter().map(|b| {
-        let states = emit_state_enum(b);
-        let inputs = emit_input_enum(b);
-        quote! { #states #inputs }
-    });
+    let enum_items = m.blocks.iter().map(|b| emit_state_enum(b));
     let handlers = emit_handlers(m);
     let workflow = emit_workflow(m);
     quote! {
@@ -283,56 +279,43 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     }
 }
 
-/// The body of a block's run loop: where it is, and one arm per state.
+/// The body of a block's run loop: its registers, where it is, and one arm
+/// per state.
 fn emit_run_loop(b: &Block<'_>) -> TokenStream {
-    let ty = ident(&b.input_enum);
+    let ty = ident(&b.enum_name);
     let start = ident(&b.states[b.start].variant);
     let arms = b.states.iter().map(|s| emit_arm(b, s));
+    let regs = regs_type(b);
+    let width = b.width();
+    let init = match (b.entry.is_known(), width) {
+        (true, k) if k == b.entry.slots() => quote! { input },
+        (true, _) => quote! { __sfn::regs(input) },
+        (false, 1) => quote! { [input] },
+        (false, _) => quote! { __sfn::regs([input]) },
+    };
     quote! {
-        let mut next = #ty::#start(input);
+        let mut regs: #regs = #init;
+        let mut state = #ty::#start;
         loop {
-            let step = match next {
+            let step = match state {
                 #(#arms)*
             };
             match step? {
-                __sfn::Step::Next(state) => next = state,
+                __sfn::Step::Next(next) => state = next,
                 __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
             }
         }
     }
 }
 
-/// The enum of where a block's run loop goes next: one variant per state,
-/// carrying its input as one value or as the slots of its [`Shape`].
-fn emit_input_enum(b: &Block<'_>) -> TokenStream {
-    let ty = ident(&b.input_enum);
-    let lt = lifetime(b);
-    let variants = b.states.iter().zip(&b.inputs).map(|(s, shape)| {
-        let v = ident(&s.variant);
-        let data = shape_type(b, shape);
-        let doc = match shape.slots() {
-            _ if !shape.is_known() => format!(" \"{}\", with its input.", doc_text(s.name)),
-            1 => format!(
-                " \"{}\", with its input: an object the compiler knows but for one value.",
-                doc_text(s.name)
-            ),
-            n => format!(
-                " \"{}\", with its input: an object the compiler knows but for these {n} values.",
-                doc_text(s.name)
-            ),
-        };
-        quote! { #[doc = #doc] #v(#data) }
-    });
-    let doc = format!(
-        " Where the run loop of {} goes next, with the data: a state and its input.",
-        b.role
-    );
-    quote! {
-        #[doc = #doc]
-        #[allow(clippy::large_enum_variant, reason = "each variant is moved once per transition")]
-        enum #ty #lt {
-            #(#variants,)*
-        }
+/// The type of a block's registers: the slots its states' data live in
+/// while the run loop goes from state to state (see [`Block::width`]).
+fn regs_type(b: &Block<'_>) -> TokenStream {
+    let n = Literal::usize_unsuffixed(b.width());
+    if b.borrows {
+        quote! { [::std::borrow::Cow<'i, ::sfn_runtime::Value>; #n] }
+    } else {
+        quote! { [::sfn_runtime::Value; #n] }
     }
 }
 
@@ -350,14 +333,41 @@ fn shape_type(b: &Block<'_>, shape: &Shape) -> TokenStream {
     }
 }
 
-/// The lifetime parameter of a block's functions and input enum: `<'i>`
-/// when its slots borrow, else nothing.
+/// The lifetime parameter of a block's functions: `<'i>` when its slots
+/// borrow, else nothing.
 fn lifetime(b: &Block<'_>) -> TokenStream {
     if b.borrows {
         quote! { <'i> }
     } else {
         quote! {}
     }
+}
+
+/// Moves on to state `target` of block `b` from a state that holds its
+/// output whole in `data`: into the first register, which is where a state
+/// whose input has no known shape finds it.
+fn goto_whole(b: &Block<'_>, target: usize, data: TokenStream) -> TokenStream {
+    let put = put_whole(b, data);
+    let next = next_state(b, target);
+    quote! { #put #next }
+}
+
+/// The statement that puts a state's output, held whole in `data`, into
+/// the first register.
+fn put_whole(b: &Block<'_>, data: TokenStream) -> TokenStream {
+    if b.borrows {
+        quote! { regs[0] = ::std::borrow::Cow::Owned(#data); }
+    } else {
+        quote! { regs[0] = #data; }
+    }
+}
+
+/// The value a state function returns to go on to state `target`, whose
+/// input is in the registers.
+fn next_state(b: &Block<'_>, target: usize) -> TokenStream {
+    let ty = ident(&b.enum_name);
+    let v = ident(&b.states[target].variant);
+    quote! { ::core::result::Result::Ok(__sfn::Step::Next(#ty::#v)) }
 }
 
 /// Tokens for a compiled path: a `&'static [Step]` expression.
@@ -876,24 +886,33 @@ fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> Toke
 /// The value a state function returns to move on: to `Next`, or out of its block.
 fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
     match t {
-        Transition::Next(target) => {
-            let ty = ident(&b.input_enum);
-            let v = ident(&b.states[b.target(target)].variant);
-            quote! { ::core::result::Result::Ok(__sfn::Step::Next(#ty::#v(data))) }
-        }
+        Transition::Next(target) => goto_whole(b, b.target(target), quote! { data }),
         Transition::End => quote! { ::core::result::Result::Ok(__sfn::Step::End(data)) },
+    }
+}
+
+/// [`transition`] as statements that return from the middle of the state's
+/// function.
+fn transition_early(b: &Block<'_>, t: &Transition) -> TokenStream {
+    match t {
+        Transition::Next(target) => {
+            let put = put_whole(b, quote! { data });
+            let next = next_state(b, b.target(target));
+            quote! { #put return #next; }
+        }
+        Transition::End => quote! { return ::core::result::Result::Ok(__sfn::Step::End(data)); },
     }
 }
 
 /// The run loop's arm for a state: a call of the state's function.
 fn emit_arm(b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
-    let ty = ident(&b.input_enum);
+    let ty = ident(&b.enum_name);
     let v = ident(&s.variant);
     let f = ident(&s.fn_name);
     if awaits(s.body) {
-        quote! { #ty::#v(data) => self.#f(exec, data).await, }
+        quote! { #ty::#v => self.#f(exec, &mut regs).await, }
     } else {
-        quote! { #ty::#v(data) => self.#f(exec, data), }
+        quote! { #ty::#v => self.#f(exec, &mut regs), }
     }
 }
 
@@ -902,7 +921,7 @@ fn emit_state(m: &Machine<'_>, b: &Block<'_>, index: usize, s: &StateIr<'_>) -> 
     if let Some(e) = shaped(b, index, s) {
         return emit_shaped_state(b, index, s, &e);
     }
-    let ty = ident(&b.input_enum);
+    let ty = ident(&b.enum_name);
     let f = ident(&s.fn_name);
     let name = s.name;
     let kind = format_ident!("{}", kind_name(s.body));
@@ -917,6 +936,37 @@ fn emit_state(m: &Machine<'_>, b: &Block<'_>, index: usize, s: &StateIr<'_>) -> 
         Body::Parallel(p) => emit_parallel(m, b, s, p),
         Body::Map(map) => emit_map(m, b, s, map),
     };
+    let doc = state_doc(b, s, " Its input is `regs[0]`.");
+    let data = if mutates_data(s.body) {
+        quote! { mut data }
+    } else {
+        quote! { data }
+    };
+    let take = if b.borrows {
+        quote! { __sfn::Reg::take_value(&mut regs[0]) }
+    } else {
+        quote! { ::core::mem::take(&mut regs[0]) }
+    };
+    let asyncness = awaits(s.body).then(|| quote! { async });
+    let lt = lifetime(b);
+    let regs = regs_type(b);
+    quote! {
+        #[doc = #doc]
+        #asyncness fn #f #lt(
+            &self,
+            exec: &mut __sfn::Exec,
+            regs: &mut #regs,
+        ) -> ::core::result::Result<__sfn::Step<#ty>, ::sfn_runtime::Error> {
+            let #data = #take;
+            #enter
+            #body
+        }
+    }
+}
+
+/// The doc comment of a state's function: the state, where it is, its
+/// `Comment`, and `data`, which says where its input is.
+fn state_doc(b: &Block<'_>, s: &StateIr<'_>, data: &str) -> String {
     let mut doc = format!(
         " \"{}\": {} state, `{}:{}`.",
         doc_text(s.name),
@@ -927,24 +977,8 @@ fn emit_state(m: &Machine<'_>, b: &Block<'_>, index: usize, s: &StateIr<'_>) -> 
     if let Some(comment) = s.comment {
         doc.push_str(&format!(" {}", doc_text(comment)));
     }
-    let data = if mutates_data(s.body) {
-        quote! { mut data }
-    } else {
-        quote! { data }
-    };
-    let asyncness = awaits(s.body).then(|| quote! { async });
-    let lt = lifetime(b);
-    quote! {
-        #[doc = #doc]
-        #asyncness fn #f #lt(
-            &self,
-            exec: &mut __sfn::Exec,
-            #data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<#ty #lt>, ::sfn_runtime::Error> {
-            #enter
-            #body
-        }
-    }
+    doc.push_str(data);
+    doc
 }
 
 fn emit_pass(b: &Block<'_>, p: &Pass) -> TokenStream {
@@ -1207,8 +1241,8 @@ fn emit_work(
         None => quote! {},
     };
     let catches = !tail.catch.is_empty();
-    let next = transition(b, tail.transition);
     if !catches {
+        let next = transition(b, tail.transition);
         let merged = result_path(tail.result_path, quote! { data }, quote! { result });
         let out = output_path(tail.io, merged);
         return quote! {
@@ -1220,6 +1254,7 @@ fn emit_work(
             #next
         };
     }
+    let next = transition_early(b, tail.transition);
     let lists = tail.catch.iter().map(|c| {
         let equals = &c.error_equals;
         quote! { &[#(#equals),*] }
@@ -1263,7 +1298,7 @@ fn emit_work(
                     ::core::result::Result::Ok(merged) => {
                         data = #out;
                         exec.exit(&data);
-                        return #next;
+                        #next
                     }
                     ::core::result::Result::Err(failed) => failed,
                 }
@@ -1278,8 +1313,7 @@ fn emit_work(
 }
 
 fn emit_catcher(b: &Block<'_>, index: usize, c: &Catcher) -> TokenStream {
-    let ty = ident(&b.input_enum);
-    let target = ident(&b.states[b.target(&c.next)].variant);
+    let go = goto_whole(b, b.target(&c.next), quote! { data });
     let merged = result_path(
         &c.result_path,
         quote! { __raw },
@@ -1289,7 +1323,7 @@ fn emit_catcher(b: &Block<'_>, index: usize, c: &Catcher) -> TokenStream {
         ::core::option::Option::Some(#index) => {
             let data = #merged;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(#ty::#target(data)))
+            #go
         }
     }
 }
@@ -1823,11 +1857,7 @@ fn emit_choice(b: &Block<'_>, c: &crate::ast::Choice) -> TokenStream {
         (quote! { &input }, steps_tokens(&p.steps))
     });
     let out = output_path(&c.io, quote! { input });
-    let input_ty = ident(&b.input_enum);
-    let go = choice_goto(b, c, |t| {
-        let v = ident(&b.states[t].variant);
-        quote! { ::core::result::Result::Ok(__sfn::Step::Next(#input_ty::#v(data))) }
-    });
+    let go = choice_goto(b, c, |_| put_whole(b, quote! { data }));
     quote! {
         #input
         #decide
@@ -1882,15 +1912,33 @@ fn choice_targets(b: &Block<'_>, c: &crate::ast::Choice) -> Vec<usize> {
     targets
 }
 
-/// A `match` on the Choice state's `next` (a state of the block's enum) with
-/// `go` for each target; the last target is the catch-all arm.
+/// A `match` on the Choice state's `next` (a state of the block's enum) that
+/// puts the state's output where each target finds its input (`put`) and
+/// returns the target; the last target is the catch-all arm.
 fn choice_goto(
     b: &Block<'_>,
     c: &crate::ast::Choice,
-    mut go: impl FnMut(usize) -> TokenStream,
+    mut put: impl FnMut(usize) -> TokenStream,
 ) -> TokenStream {
     let ty = ident(&b.enum_name);
     let targets = choice_targets(b, c);
+    let puts: Vec<TokenStream> = targets.iter().map(|t| put(*t)).collect();
+    // When every target finds its input where the state leaves its output
+    // (the same statements put it there), one return serves them all.
+    if let Some((first, rest)) = puts.split_first()
+        && rest.iter().all(|p| p.to_string() == first.to_string())
+    {
+        return quote! {
+            #first
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
+        };
+    }
+    let go = |t: usize| {
+        let i = targets.iter().position(|x| *x == t).unwrap_or_default();
+        let put = &puts[i];
+        let next = next_state(b, t);
+        quote! { #put #next }
+    };
     match targets.split_last() {
         // Validation requires at least one rule.
         None => quote! {

@@ -56,8 +56,6 @@ pub struct Block<'d> {
     pub role: String,
     /// The display path of the file.
     pub file: String,
-    /// The generated enum of where the run loop goes next, with the data.
-    pub input_enum: String,
     /// Each state's input shape (see [`crate::shape`]), by state index.
     pub inputs: Vec<Shape>,
     /// The shape of the block's input: a Map's ItemSelector builds it in parts.
@@ -74,6 +72,19 @@ impl Block<'_> {
     /// function that a Parallel or Map state calls inline (see `__sfn::Inline`).
     pub fn runs_inline(&self) -> bool {
         self.states.iter().all(|s| !awaits(s.body))
+    }
+
+    /// How many registers its run loop has: the most slots of any state's
+    /// input (one for an input of unknown shape). A state finds its input in
+    /// the first registers and leaves its output there for the next state,
+    /// so that a value no state changes is never moved.
+    pub fn width(&self) -> usize {
+        self.inputs
+            .iter()
+            .map(|s| if s.is_known() { s.slots() } else { 1 })
+            .max()
+            .unwrap_or(1)
+            .max(1)
     }
 }
 
@@ -180,7 +191,6 @@ impl<'d> Lowerer<'d, '_> {
         self.blocks.push(Block {
             states: Vec::new(),
             start: 0,
-            input_enum: format!("{enum_name}Input"),
             inputs: Vec::new(),
             entry: Shape::Any,
             borrows: false,

@@ -99,3 +99,8 @@ fn inline_map_workflow() {
 fn inline_parallel_workflow() {
     check("examples/tests/workflows/inline_parallel.asl.json");
 }
+
+#[test]
+fn registers_workflow() {
+    check("examples/tests/workflows/registers.asl.json");
+}

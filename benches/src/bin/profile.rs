@@ -16,15 +16,27 @@ fn main() {
     let map_input = inputs::map(10_000);
     let chain_input = inputs::chain();
     for _ in 0..n {
-        let out = match which.as_str() {
-            "chain" => rt.block_on(chain.run(chain_input.clone())),
-            "chain-hand" => Ok(handwritten::chain(chain_input.clone()).unwrap()),
-            "tasks" => rt.block_on(tasks.run(inputs::tasks())),
-            "map" => rt.block_on(map.run(map_input.clone())),
-            "parallel" => rt.block_on(parallel.run(inputs::parallel())),
-            "intrinsics" => rt.block_on(intrinsics.run(inputs::intrinsics())),
+        let out: Option<serde_json::Value> = match which.as_str() {
+            "chain" => rt.block_on(chain.run(chain_input.clone())).ok(),
+            "chain-hand" => rt
+                .block_on(async { handwritten::chain(chain_input.clone()) })
+                .ok(),
+            "tasks" => rt.block_on(tasks.run(inputs::tasks())).ok(),
+            "tasks-hand" => rt.block_on(handwritten::tasks(inputs::tasks())).ok(),
+            "map-hand" => rt
+                .block_on(async { handwritten::map(map_input.clone()) })
+                .ok(),
+            "parallel-hand" => rt
+                .block_on(async { handwritten::parallel(inputs::parallel()) })
+                .ok(),
+            "intrinsics-hand" => rt
+                .block_on(async { handwritten::intrinsics(inputs::intrinsics()) })
+                .ok(),
+            "map" => rt.block_on(map.run(map_input.clone())).ok(),
+            "parallel" => rt.block_on(parallel.run(inputs::parallel())).ok(),
+            "intrinsics" => rt.block_on(intrinsics.run(inputs::intrinsics())).ok(),
             other => panic!("unknown workload {other}"),
         };
-        std::hint::black_box(out.ok());
+        std::hint::black_box(out);
     }
 }

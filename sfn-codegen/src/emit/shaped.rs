@@ -3,12 +3,12 @@
 //! variables and lookups, and their output is built only as far as the next
 //! state needs it.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 
 use super::{
-    choice_decide, choice_goto, doc_text, ident, kind_name, lifetime, literal, shape_type,
-    steps_tokens,
+    choice_decide, choice_goto, ident, kind_name, lifetime, literal, next_state, regs_type,
+    state_doc, steps_tokens,
 };
 use crate::ast::{Body, Pass, Transition};
 use crate::ir::{Block, StateIr};
@@ -23,11 +23,15 @@ pub(super) fn shaped(b: &Block<'_>, index: usize, s: &StateIr<'_>) -> Option<Eva
     (input.is_known() || e.out.shape().is_known()).then_some(e)
 }
 
-/// The locals of a shaped state: its input's slots (`__d0`, …), or `data`.
+/// The locals of a shaped state: its registers (`__d0`, …), each a `&mut`
+/// to one slot of its input (or to its whole input).
 struct Locals {
     names: Vec<Ident>,
-    /// Whether the locals are `Cow<Value>` slots (see [`Block::borrows`]).
+    /// Whether the registers are `Cow<Value>`s (see [`Block::borrows`]).
     cow: bool,
+    /// Parts of locals that a check found, bound to a `&Value` by it, so
+    /// that a copy needs no second lookup.
+    found: Vec<(usize, Vec<Step>, Ident)>,
 }
 
 impl Locals {
@@ -35,10 +39,11 @@ impl Locals {
         &self.names[local]
     }
 
-    /// A `&Value` expression of a whole local (a `&Cow` derefs to one).
+    /// A `&Value` expression of a whole local, where a `&Value` is expected:
+    /// the register's `&mut` (to a `Value` or a `Cow`) coerces to one.
     fn by_ref(&self, local: usize) -> TokenStream {
         let name = self.name(local);
-        quote! { &#name }
+        quote! { #name }
     }
 
     /// An expression building `tree` as a new `Value` without moving anything.
@@ -57,19 +62,30 @@ impl Locals {
                 quote! { __sfn::arr([#(#items),*]) }
             }
             Tree::Local(l) if self.cow => {
-                let name = self.name(*l);
-                quote! { __sfn::Value::clone(&#name) }
+                let local = self.by_ref(*l);
+                quote! { __sfn::Value::clone(#local) }
             }
             Tree::Local(l) => {
                 let name = self.name(*l);
                 quote! { #name.clone() }
             }
-            Tree::Part(l, steps) => {
-                let local = self.by_ref(*l);
-                let steps = steps_tokens(steps);
-                quote! { __sfn::part(#local, #steps) }
-            }
+            Tree::Part(l, steps) => match self.found(*l, steps) {
+                Some(found) => quote! { #found.clone() },
+                None => {
+                    let local = self.by_ref(*l);
+                    let steps = steps_tokens(steps);
+                    quote! { __sfn::part(#local, #steps) }
+                }
+            },
         }
+    }
+
+    /// The binding of the part at `steps` in local `l`, if a check found it.
+    fn found(&self, l: usize, steps: &[Step]) -> Option<&Ident> {
+        self.found
+            .iter()
+            .find(|(local, s, _)| *local == l && s == steps)
+            .map(|(_, _, name)| name)
     }
 
     /// A `&Value` expression of `tree`: a local or a node of one is borrowed.
@@ -96,17 +112,26 @@ enum Use {
     Move,
 }
 
-/// Statements and expressions that build the slots of `target` from `out`,
-/// moving every value that is not needed twice: the statements, then one
-/// expression per slot. Locals that values are taken out of are marked in
-/// `mutable`.
+/// One slot of the next state's input, as [`build_slots`] makes it.
+struct Slot {
+    /// The expression of its value.
+    expr: TokenStream,
+    /// The local it is when that local is already in the slot's register,
+    /// where it stays: the slot needs no code.
+    stays: Option<usize>,
+    /// The locals its expression reads.
+    reads: Vec<usize>,
+}
+
+/// The slots of `target` built from `out`, moving every value that is not
+/// needed twice: statements that copy what is moved later, then one
+/// [`Slot`] per slot of `target`, and the locals that end up moved whole.
 fn build_slots(
     out: &Tree,
     target: &Shape,
     cow_target: bool,
     locals: &Locals,
-    mutable: &mut [bool],
-) -> Option<(Vec<TokenStream>, Vec<TokenStream>)> {
+) -> Option<(Vec<TokenStream>, Vec<Slot>, Vec<bool>)> {
     let slots = out.into_slots(target)?;
     // Every leaf that reads a local, in order, with its local.
     fn collect<'t>(t: &'t Tree, out: &mut Vec<(usize, &'t Tree)>) {
@@ -118,7 +143,12 @@ fn build_slots(
         }
     }
     let mut leaves = Vec::new();
-    slots.iter().for_each(|t| collect(t, &mut leaves));
+    let mut slot_leaves = Vec::with_capacity(slots.len());
+    for t in &slots {
+        let first = leaves.len();
+        collect(t, &mut leaves);
+        slot_leaves.push(first..leaves.len());
+    }
     let mut by_local: Vec<Vec<usize>> = vec![Vec::new(); locals.names.len()];
     for (i, (l, _)) in leaves.iter().enumerate() {
         by_local[*l].push(i);
@@ -152,7 +182,18 @@ fn build_slots(
         });
         if disjoint && !mine.is_empty() {
             mine.iter().for_each(|&i| uses[i] = Use::Take);
-            mutable[l] = true;
+        }
+    }
+    // A local moved whole into the slot of its own register stays where it
+    // is: it is not moved at all.
+    let mut stays = vec![false; locals.names.len()];
+    for (j, (t, range)) in slots.iter().zip(&slot_leaves).enumerate() {
+        if let Tree::Local(l) = t
+            && *l == j
+            && uses[range.start] == Use::Move
+            && locals.cow == cow_target
+        {
+            stays[j] = true;
         }
     }
     // Copies of a local that is also moved whole are made first. Each leaf
@@ -162,20 +203,20 @@ fn build_slots(
     for (i, &(l, leaf)) in leaves.iter().enumerate() {
         let name = locals.name(l);
         let (expr, cow) = match (uses[i], leaf) {
-            (Use::Move, _) => (quote! { #name }, locals.cow),
+            (Use::Move, _) => (quote! { ::core::mem::take(#name) }, locals.cow),
             (Use::Take, Tree::Part(_, steps)) if locals.cow => {
                 let steps = steps_tokens(steps);
-                (quote! { __sfn::take_part(&mut #name, #steps) }, false)
+                (quote! { __sfn::take_part(#name, #steps) }, false)
             }
             (Use::Take, Tree::Part(_, steps)) => {
                 let steps = steps_tokens(steps);
-                (quote! { __sfn::path::take(&mut #name, #steps) }, false)
+                (quote! { __sfn::path::take(#name, #steps) }, false)
             }
             // A borrowed slot's copy is another borrow.
             (_, Tree::Local(_)) if locals.cow => (quote! { #name.clone() }, true),
             (_, other) => (locals.copy(other), false),
         };
-        if uses[i] == Use::Copy && moved[l] {
+        if uses[i] == Use::Copy && moved[l] && !stays[l] {
             let binding = format_ident!("__v{i}");
             stmts.push(quote! { let #binding = #expr; });
             exprs.push((quote! { #binding }, cow));
@@ -211,65 +252,93 @@ fn build_slots(
             Tree::Local(_) | Tree::Part(..) => value(next),
         }
     }
-    let values = slots
+    let built = slots
         .iter()
-        .map(|t| match t {
-            // A slot that a leaf fills on its own keeps a `Cow` as it is.
-            Tree::Local(_) | Tree::Part(..) if cow_target => match next.next() {
-                Some((e, true)) => e,
-                Some((e, false)) => quote! { ::std::borrow::Cow::Owned(#e) },
-                None => TokenStream::new(),
-            },
-            t if cow_target => {
-                let v = build(t, &mut next, &mut value);
-                quote! { ::std::borrow::Cow::Owned(#v) }
-            }
-            t => build(t, &mut next, &mut value),
+        .zip(slot_leaves)
+        .map(|(t, range)| {
+            let expr = match t {
+                // A slot that a leaf fills on its own keeps a `Cow` as it is.
+                Tree::Local(_) | Tree::Part(..) if cow_target => match next.next() {
+                    Some((e, true)) => e,
+                    Some((e, false)) => quote! { ::std::borrow::Cow::Owned(#e) },
+                    None => TokenStream::new(),
+                },
+                t if cow_target => {
+                    let v = build(t, &mut next, &mut value);
+                    quote! { ::std::borrow::Cow::Owned(#v) }
+                }
+                t => build(t, &mut next, &mut value),
+            };
+            let stays = match t {
+                Tree::Local(l) if stays[*l] => Some(*l),
+                _ => None,
+            };
+            let reads = leaves[range].iter().map(|(l, _)| *l).collect();
+            Slot { expr, stays, reads }
         })
         .collect();
-    Some((stmts, values))
+    Some((stmts, built, moved))
 }
 
-/// The code that moves on from a shaped state to block state `target`
-/// (`None`: the block ends), with the output `out`.
-fn goto(
+/// The statements that put the output `out` of a shaped state where block
+/// state `target` finds its input (`None`: the block ends, and they end in
+/// the value the state returns): its slots in the first registers, each written only if it
+/// is not already there, and the registers left over emptied.
+fn put(
     b: &Block<'_>,
     target: Option<usize>,
     out: &Tree,
     locals: &Locals,
-    mutable: &mut [bool],
+    inputs: usize,
 ) -> TokenStream {
     let shape = target.map_or(Shape::Any, |t| b.inputs[t].clone());
-    let cow_target = b.borrows && shape.is_known();
-    let Some((stmts, values)) = build_slots(out, &shape, cow_target, locals, mutable) else {
+    let cow_target = b.borrows && target.is_some();
+    let Some((stmts, slots, moved)) = build_slots(out, &shape, cow_target, locals) else {
         // The analysis makes every target's shape one the output fits.
         return quote! { ::core::compile_error!("sfn: internal error: a state's output does not fit its target") };
     };
-    let value = match target {
-        None => {
-            let v = &values[0];
-            quote! { ::core::result::Result::Ok(__sfn::Step::End(#v)) }
+    if target.is_none() {
+        let v = slots.first().map(|s| &s.expr);
+        return quote! {
+            #(#stmts)*
+            ::core::result::Result::Ok(__sfn::Step::End(#v))
+        };
+    }
+    // A register is written as soon as no later slot reads the value it
+    // holds now; otherwise its new value waits in a binding.
+    let mut now = Vec::new();
+    let mut later = Vec::new();
+    for (j, slot) in slots.iter().enumerate() {
+        if slot.stays.is_some() {
+            continue;
         }
-        Some(t) => {
-            let ty = ident(&b.input_enum);
-            let v = ident(&b.states[t].variant);
-            let data = if shape.is_known() {
-                quote! { [#(#values),*] }
-            } else {
-                let v = &values[0];
-                quote! { #v }
-            };
-            quote! { ::core::result::Result::Ok(__sfn::Step::Next(#ty::#v(#data))) }
+        let reg = locals.name(j);
+        let expr = &slot.expr;
+        let read_later = slots[j + 1..].iter().any(|s| s.reads.contains(&j));
+        if read_later {
+            let binding = format_ident!("__n{j}");
+            now.push(quote! { let #binding = #expr; });
+            later.push(quote! { *#reg = #binding; });
+        } else {
+            now.push(quote! { *#reg = #expr; });
         }
-    };
+    }
+    // Registers the target does not read are emptied, unless moved out already.
+    let empty = (slots.len()..inputs).filter(|&i| !moved[i]).map(|i| {
+        let reg = locals.name(i);
+        quote! { *#reg = ::core::default::Default::default(); }
+    });
     quote! {
         #(#stmts)*
-        #value
+        #(#now)*
+        #(#later)*
+        #(#empty)*
     }
 }
 
-/// The checks a state makes before it moves anything.
-fn checks(e: &Eval, locals: &Locals) -> Vec<TokenStream> {
+/// The checks a state makes before it moves anything. A template's path
+/// that is found is bound (see [`Locals::found`]).
+fn checks(e: &Eval, locals: &mut Locals) -> Vec<TokenStream> {
     e.checks
         .iter()
         .map(|c| match c {
@@ -293,14 +362,16 @@ fn checks(e: &Eval, locals: &Locals) -> Vec<TokenStream> {
                 field,
                 input,
             } => {
-                let local = locals.by_ref(*local);
-                let steps = steps_tokens(steps);
+                let from = locals.by_ref(*local);
+                let tokens = steps_tokens(steps);
                 let text = &path.text;
                 let input = locals.copy(input);
+                let found = format_ident!("__p{}", locals.found.len());
+                locals.found.push((*local, steps.clone(), found.clone()));
                 quote! {
-                    if __sfn::path::get(#local, #steps).is_err() {
+                    let ::core::result::Result::Ok(#found) = __sfn::path::get(#from, #tokens) else {
                         return ::core::result::Result::Err(__sfn::template_miss(exec, &#input, #text, #field));
-                    }
+                    };
                 }
             }
         })
@@ -315,23 +386,19 @@ pub(super) fn emit_shaped_state(
     e: &Eval,
 ) -> TokenStream {
     let input = &b.inputs[index];
-    let ty = ident(&b.input_enum);
+    let ty = ident(&b.enum_name);
     let f = ident(&s.fn_name);
     let name = s.name;
     let kind = format_ident!("{}", kind_name(s.body));
-    let locals = Locals {
-        names: if input.is_known() {
-            (0..input.slots())
-                .map(|i| format_ident!("__d{i}"))
-                .collect()
-        } else {
-            vec![format_ident!("data")]
-        },
-        cow: b.borrows && input.is_known(),
+    let width = b.width();
+    let mut locals = Locals {
+        names: (0..width).map(|i| format_ident!("__d{i}")).collect(),
+        cow: b.borrows,
+        found: Vec::new(),
     };
+    let inputs = if input.is_known() { input.slots() } else { 1 };
     let raw = Tree::of_shape(input);
-    let mut mutable = vec![false; locals.names.len()];
-    let checks = checks(e, &locals);
+    let checks = checks(e, &mut locals);
     let exit_value = locals.copy(&e.out);
     let (decide, go) = match s.body {
         Body::Pass(Pass { transition, .. }) => {
@@ -339,7 +406,9 @@ pub(super) fn emit_shaped_state(
                 Transition::Next(t) => Some(b.target(t)),
                 Transition::End => None,
             };
-            (quote! {}, goto(b, target, &e.out, &locals, &mut mutable))
+            let put = put(b, target, &e.out, &locals, inputs);
+            let next = target.map(|t| next_state(b, t));
+            (quote! {}, quote! { #put #next })
         }
         Body::Choice(c) => {
             let source = |p: &Path| -> (TokenStream, TokenStream) {
@@ -350,58 +419,79 @@ pub(super) fn emit_shaped_state(
                 }
             };
             let decide = choice_decide(b, c, &source);
-            let go = choice_goto(b, c, |t| goto(b, Some(t), &e.out, &locals, &mut mutable));
+            let go = choice_goto(b, c, |t| put(b, Some(t), &e.out, &locals, inputs));
             (decide, go)
         }
         _ => return quote! {},
     };
-    let (param, unpack, enter) = if input.is_known() {
-        let names = locals.names.iter().zip(&mutable).map(|(n, m)| {
-            if *m {
-                quote! { mut #n }
-            } else {
-                quote! { #n }
-            }
-        });
+    let enter = if input.is_known() {
         let whole = locals.copy(&raw);
-        let data = shape_type(b, input);
-        (
-            quote! { data: #data },
-            quote! { let [#(#names),*] = data; },
-            quote! { exec.enter_with(#name, __sfn::StateKind::#kind, || #whole); },
-        )
+        quote! { exec.enter_with(#name, __sfn::StateKind::#kind, || #whole); }
     } else {
-        let m = mutable[0].then(|| quote! { mut });
-        (
-            quote! { #m data: ::sfn_runtime::Value },
-            quote! {},
-            quote! { exec.enter(#name, __sfn::StateKind::#kind, &data); },
-        )
+        let data = locals.by_ref(0);
+        quote! { exec.enter(#name, __sfn::StateKind::#kind, #data); }
     };
+    let body = quote! {
+        #enter
+        #(#checks)*
+        #decide
+        exec.exit_with(|| #exit_value);
+        #go
+    };
+    // Only the registers the body names are bound.
+    let mut used = vec![false; width];
+    mark_used(body.clone(), &locals.names, &mut used);
+    let unpack = match used.iter().rposition(|u| *u) {
+        None => quote! { let _ = regs; },
+        Some(last) => {
+            let names = locals.names[..=last].iter().zip(&used).map(|(n, u)| {
+                if *u {
+                    quote! { #n }
+                } else {
+                    quote! { _ }
+                }
+            });
+            let rest = (last + 1 < width).then(|| quote! { , .. });
+            quote! { let [#(#names),* #rest] = regs; }
+        }
+    };
+    let data = match inputs {
+        _ if !input.is_known() => " Its input is `regs[0]`.".to_owned(),
+        0 => " Its input is a value the compiler knows; the registers hold none of it.".to_owned(),
+        1 => {
+            " Its input is an object the compiler knows but for one value, in `regs[0]`.".to_owned()
+        }
+        n => format!(
+            " Its input is an object the compiler knows but for these {n} values, in `regs[..{n}]`."
+        ),
+    };
+    let doc = state_doc(b, s, &data);
     let lt = lifetime(b);
-    let mut doc = format!(
-        " \"{}\": {} state, `{}:{}`.",
-        doc_text(s.name),
-        kind_name(s.body),
-        b.file,
-        s.line
-    );
-    if let Some(comment) = s.comment {
-        doc.push_str(&format!(" {}", doc_text(comment)));
-    }
+    let regs = regs_type(b);
     quote! {
         #[doc = #doc]
         fn #f #lt(
             &self,
             exec: &mut __sfn::Exec,
-            #param,
-        ) -> ::core::result::Result<__sfn::Step<#ty #lt>, ::sfn_runtime::Error> {
+            regs: &mut #regs,
+        ) -> ::core::result::Result<__sfn::Step<#ty>, ::sfn_runtime::Error> {
             #unpack
-            #enter
-            #(#checks)*
-            #decide
-            exec.exit_with(|| #exit_value);
-            #go
+            #body
+        }
+    }
+}
+
+/// Marks in `used` which of `names` occur in `tokens`.
+fn mark_used(tokens: TokenStream, names: &[Ident], used: &mut [bool]) {
+    for t in tokens {
+        match t {
+            TokenTree::Ident(i) => {
+                if let Some(k) = names.iter().position(|n| *n == i) {
+                    used[k] = true;
+                }
+            }
+            TokenTree::Group(g) => mark_used(g.stream(), names, used),
+            _ => {}
         }
     }
 }

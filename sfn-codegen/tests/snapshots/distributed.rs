@@ -23,15 +23,6 @@ pub mod distributed {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "Process orders", with its input.
-        ProcessOrders(::sfn_runtime::Value),
-    }
     /// The states of the item processor of Map state "Process orders", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ProcessOrdersItemState {
@@ -51,15 +42,6 @@ pub mod distributed {
                 ProcessOrdersItemState::SummariseBatch => "Summarise batch",
             }
         }
-    }
-    /// Where the run loop of the item processor of Map state "Process orders" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum ProcessOrdersItemStateInput {
-        /// "Summarise batch", with its input.
-        SummariseBatch(::sfn_runtime::Value),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -138,15 +120,16 @@ pub mod distributed {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::ProcessOrders(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::ProcessOrders;
             loop {
-                let step = match next {
-                    StateInput::ProcessOrders(data) => {
-                        self.state_process_orders(exec, data).await
+                let step = match state {
+                    State::ProcessOrders => {
+                        self.state_process_orders(exec, &mut regs).await
                     }
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -157,25 +140,27 @@ pub mod distributed {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = ProcessOrdersItemStateInput::SummariseBatch(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = ProcessOrdersItemState::SummariseBatch;
             loop {
-                let step = match next {
-                    ProcessOrdersItemStateInput::SummariseBatch(data) => {
-                        self.state_summarise_batch(exec, data)
+                let step = match state {
+                    ProcessOrdersItemState::SummariseBatch => {
+                        self.state_summarise_batch(exec, &mut regs)
                     }
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "Process orders": Map state, `examples/tests/workflows/distributed.asl.json:5`.
+        /// "Process orders": Map state, `examples/tests/workflows/distributed.asl.json:5`. Its input is `regs[0]`.
         async fn state_process_orders(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Process orders", __sfn::StateKind::Map, &data);
             let input = ::core::mem::take(&mut data);
             let result = {
@@ -282,15 +267,16 @@ pub mod distributed {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "Summarise batch": Pass state, `examples/tests/workflows/distributed.asl.json:17`.
+        /// "Summarise batch": Pass state, `examples/tests/workflows/distributed.asl.json:17`. Its input is `regs[0]`.
         fn state_summarise_batch(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<ProcessOrdersItemStateInput>,
+            __sfn::Step<ProcessOrdersItemState>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Summarise batch", __sfn::StateKind::Pass, &data);
             let input = &data;
             let result = __sfn::obj([

@@ -26,17 +26,6 @@ pub mod hello {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "ProcessData", with its input.
-        ProcessData(::sfn_runtime::Value),
-        /// "SaveResults", with its input.
-        SaveResults(::sfn_runtime::Value),
-    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -114,28 +103,26 @@ pub mod hello {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::ProcessData(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::ProcessData;
             loop {
-                let step = match next {
-                    StateInput::ProcessData(data) => {
-                        self.state_process_data(exec, data).await
-                    }
-                    StateInput::SaveResults(data) => {
-                        self.state_save_results(exec, data).await
-                    }
+                let step = match state {
+                    State::ProcessData => self.state_process_data(exec, &mut regs).await,
+                    State::SaveResults => self.state_save_results(exec, &mut regs).await,
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "ProcessData": Task state, `examples/workflows/hello.asl.json:5`.
+        /// "ProcessData": Task state, `examples/workflows/hello.asl.json:5`. Its input is `regs[0]`.
         async fn state_process_data(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("ProcessData", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;
@@ -157,14 +144,16 @@ pub mod hello {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::SaveResults(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::SaveResults))
         }
-        /// "SaveResults": Task state, `examples/workflows/hello.asl.json:10`.
+        /// "SaveResults": Task state, `examples/workflows/hello.asl.json:10`. Its input is `regs[0]`.
         async fn state_save_results(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("SaveResults", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;

@@ -23,15 +23,6 @@ pub mod inline_map {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "Each", with its input.
-        Each(::sfn_runtime::Value),
-    }
     /// The states of the item processor of Map state "Each", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum EachItemState {
@@ -63,21 +54,6 @@ pub mod inline_map {
                 EachItemState::Mark => "Mark",
             }
         }
-    }
-    /// Where the run loop of the item processor of Map state "Each" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum EachItemStateInput<'i> {
-        /// "Big?", with its input: an object the compiler knows but for these 4 values.
-        Big([::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4]),
-        /// "Whole", with its input: an object the compiler knows but for these 4 values.
-        Whole([::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4]),
-        /// "Pick", with its input: an object the compiler knows but for these 4 values.
-        Pick([::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4]),
-        /// "Mark", with its input: an object the compiler knows but for these 2 values.
-        Mark([::std::borrow::Cow<'i, ::sfn_runtime::Value>; 2]),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -137,13 +113,14 @@ pub mod inline_map {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::Each(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::Each;
             loop {
-                let step = match next {
-                    StateInput::Each(data) => self.state_each(exec, data).await,
+                let step = match state {
+                    State::Each => self.state_each(exec, &mut regs).await,
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -154,26 +131,28 @@ pub mod inline_map {
             exec: &mut __sfn::Exec,
             input: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = EachItemStateInput::Big(input);
+            let mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4] = input;
+            let mut state = EachItemState::Big;
             loop {
-                let step = match next {
-                    EachItemStateInput::Big(data) => self.state_big(exec, data),
-                    EachItemStateInput::Whole(data) => self.state_whole(exec, data),
-                    EachItemStateInput::Pick(data) => self.state_pick(exec, data),
-                    EachItemStateInput::Mark(data) => self.state_mark(exec, data),
+                let step = match state {
+                    EachItemState::Big => self.state_big(exec, &mut regs),
+                    EachItemState::Whole => self.state_whole(exec, &mut regs),
+                    EachItemState::Pick => self.state_pick(exec, &mut regs),
+                    EachItemState::Mark => self.state_mark(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "Each": Map state, `examples/tests/workflows/inline_map.asl.json:5`.
+        /// "Each": Map state, `examples/tests/workflows/inline_map.asl.json:5`. Its input is `regs[0]`.
         async fn state_each(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Each", __sfn::StateKind::Map, &data);
             let input = &data;
             let result = {
@@ -241,31 +220,28 @@ pub mod inline_map {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "Big?": Choice state, `examples/tests/workflows/inline_map.asl.json:18`.
+        /// "Big?": Choice state, `examples/tests/workflows/inline_map.asl.json:18`. Its input is an object the compiler knows but for these 4 values, in `regs[..4]`.
         fn state_big<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
-        ) -> ::core::result::Result<
-            __sfn::Step<EachItemStateInput<'i>>,
-            ::sfn_runtime::Error,
-        > {
-            let [__d0, __d1, __d2, __d3] = data;
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
+        ) -> ::core::result::Result<__sfn::Step<EachItemState>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3] = regs;
             exec.enter_with(
                 "Big?",
                 __sfn::StateKind::Choice,
                 || __sfn::obj([
-                    ("index", __sfn::Value::clone(&__d0)),
-                    ("item", __sfn::Value::clone(&__d1)),
-                    ("size", __sfn::Value::clone(&__d2)),
-                    ("tag", __sfn::Value::clone(&__d3)),
+                    ("index", __sfn::Value::clone(__d0)),
+                    ("item", __sfn::Value::clone(__d1)),
+                    ("size", __sfn::Value::clone(__d2)),
+                    ("tag", __sfn::Value::clone(__d3)),
                     ("kind", __sfn::Value::from("fixed")),
                 ]),
             );
             let next = 'choice: {
                 if __sfn::test(
                     exec,
-                    &__d2,
+                    __d2,
                     (false, &[], "$.size"),
                     |__value| __sfn::choice::numeric_greater_than(__value, 10f64),
                 )? {
@@ -274,54 +250,36 @@ pub mod inline_map {
                 EachItemState::Pick
             };
             exec.exit_with(|| __sfn::obj([
-                ("index", __sfn::Value::clone(&__d0)),
-                ("item", __sfn::Value::clone(&__d1)),
-                ("size", __sfn::Value::clone(&__d2)),
-                ("tag", __sfn::Value::clone(&__d3)),
+                ("index", __sfn::Value::clone(__d0)),
+                ("item", __sfn::Value::clone(__d1)),
+                ("size", __sfn::Value::clone(__d2)),
+                ("tag", __sfn::Value::clone(__d3)),
                 ("kind", __sfn::Value::from("fixed")),
             ]));
-            match next {
-                EachItemState::Whole => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            EachItemStateInput::Whole([__d0, __d1, __d2, __d3]),
-                        ),
-                    )
-                }
-                _ => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            EachItemStateInput::Pick([__d0, __d1, __d2, __d3]),
-                        ),
-                    )
-                }
-            }
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
         }
-        /// "Whole": Pass state, `examples/tests/workflows/inline_map.asl.json:29`.
+        /// "Whole": Pass state, `examples/tests/workflows/inline_map.asl.json:29`. Its input is an object the compiler knows but for these 4 values, in `regs[..4]`.
         fn state_whole<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
-        ) -> ::core::result::Result<
-            __sfn::Step<EachItemStateInput<'i>>,
-            ::sfn_runtime::Error,
-        > {
-            let [__d0, __d1, __d2, __d3] = data;
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
+        ) -> ::core::result::Result<__sfn::Step<EachItemState>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3] = regs;
             exec.enter_with(
                 "Whole",
                 __sfn::StateKind::Pass,
                 || __sfn::obj([
-                    ("index", __sfn::Value::clone(&__d0)),
-                    ("item", __sfn::Value::clone(&__d1)),
-                    ("size", __sfn::Value::clone(&__d2)),
-                    ("tag", __sfn::Value::clone(&__d3)),
+                    ("index", __sfn::Value::clone(__d0)),
+                    ("item", __sfn::Value::clone(__d1)),
+                    ("size", __sfn::Value::clone(__d2)),
+                    ("tag", __sfn::Value::clone(__d3)),
                     ("kind", __sfn::Value::from("fixed")),
                 ]),
             );
             exec.exit_with(|| __sfn::obj([
-                ("item", __sfn::Value::clone(&__d1)),
-                ("again", __sfn::Value::clone(&__d1)),
-                ("tag", __sfn::Value::clone(&__d3)),
+                ("item", __sfn::Value::clone(__d1)),
+                ("again", __sfn::Value::clone(__d1)),
+                ("tag", __sfn::Value::clone(__d3)),
                 ("kind", __sfn::Value::from("fixed")),
             ]));
             let __v0 = __d1.clone();
@@ -329,96 +287,88 @@ pub mod inline_map {
                 __sfn::Step::End(
                     __sfn::obj([
                         ("item", __v0.into_owned()),
-                        ("again", __d1.into_owned()),
-                        ("tag", __d3.into_owned()),
+                        ("again", ::core::mem::take(__d1).into_owned()),
+                        ("tag", ::core::mem::take(__d3).into_owned()),
                         ("kind", __sfn::Value::from("fixed")),
                     ]),
                 ),
             )
         }
-        /// "Pick": Pass state, `examples/tests/workflows/inline_map.asl.json:39`.
+        /// "Pick": Pass state, `examples/tests/workflows/inline_map.asl.json:39`. Its input is an object the compiler knows but for these 4 values, in `regs[..4]`.
         fn state_pick<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
-        ) -> ::core::result::Result<
-            __sfn::Step<EachItemStateInput<'i>>,
-            ::sfn_runtime::Error,
-        > {
-            let [__d0, mut __d1, __d2, __d3] = data;
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
+        ) -> ::core::result::Result<__sfn::Step<EachItemState>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3] = regs;
             exec.enter_with(
                 "Pick",
                 __sfn::StateKind::Pass,
                 || __sfn::obj([
-                    ("index", __sfn::Value::clone(&__d0)),
-                    ("item", __sfn::Value::clone(&__d1)),
-                    ("size", __sfn::Value::clone(&__d2)),
-                    ("tag", __sfn::Value::clone(&__d3)),
+                    ("index", __sfn::Value::clone(__d0)),
+                    ("item", __sfn::Value::clone(__d1)),
+                    ("size", __sfn::Value::clone(__d2)),
+                    ("tag", __sfn::Value::clone(__d3)),
                     ("kind", __sfn::Value::from("fixed")),
                 ]),
             );
-            if __sfn::path::get(&__d1, &[__sfn::path::Step::Field("name")]).is_err() {
+            let ::core::result::Result::Ok(__p0) = __sfn::path::get(
+                __d1,
+                &[__sfn::path::Step::Field("name")],
+            ) else {
                 return ::core::result::Result::Err(
                     __sfn::template_miss(
                         exec,
                         &__sfn::obj([
-                            ("index", __sfn::Value::clone(&__d0)),
-                            ("item", __sfn::Value::clone(&__d1)),
-                            ("size", __sfn::Value::clone(&__d2)),
-                            ("tag", __sfn::Value::clone(&__d3)),
+                            ("index", __sfn::Value::clone(__d0)),
+                            ("item", __sfn::Value::clone(__d1)),
+                            ("size", __sfn::Value::clone(__d2)),
+                            ("tag", __sfn::Value::clone(__d3)),
                             ("kind", __sfn::Value::from("fixed")),
                         ]),
                         "$.item.name",
                         "name.$",
                     ),
                 );
-            }
+            };
             exec.exit_with(|| __sfn::obj([
-                ("name", __sfn::part(&__d1, &[__sfn::path::Step::Field("name")])),
-                ("index", __sfn::Value::clone(&__d0)),
+                ("name", __p0.clone()),
+                ("index", __sfn::Value::clone(__d0)),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(
-                    EachItemStateInput::Mark([
-                        ::std::borrow::Cow::Owned(
-                            __sfn::take_part(
-                                &mut __d1,
-                                &[__sfn::path::Step::Field("name")],
-                            ),
-                        ),
-                        __d0,
-                    ]),
-                ),
-            )
+            let __n0 = ::std::borrow::Cow::Owned(
+                __sfn::take_part(__d1, &[__sfn::path::Step::Field("name")]),
+            );
+            *__d1 = ::core::mem::take(__d0);
+            *__d0 = __n0;
+            *__d2 = ::core::default::Default::default();
+            *__d3 = ::core::default::Default::default();
+            ::core::result::Result::Ok(__sfn::Step::Next(EachItemState::Mark))
         }
-        /// "Mark": Pass state, `examples/tests/workflows/inline_map.asl.json:47`.
+        /// "Mark": Pass state, `examples/tests/workflows/inline_map.asl.json:47`. Its input is an object the compiler knows but for these 2 values, in `regs[..2]`.
         fn state_mark<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 2],
-        ) -> ::core::result::Result<
-            __sfn::Step<EachItemStateInput<'i>>,
-            ::sfn_runtime::Error,
-        > {
-            let [__d0, __d1] = data;
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
+        ) -> ::core::result::Result<__sfn::Step<EachItemState>, ::sfn_runtime::Error> {
+            let [__d0, __d1, ..] = regs;
             exec.enter_with(
                 "Mark",
                 __sfn::StateKind::Pass,
                 || __sfn::obj([
-                    ("name", __sfn::Value::clone(&__d0)),
-                    ("index", __sfn::Value::clone(&__d1)),
+                    ("name", __sfn::Value::clone(__d0)),
+                    ("index", __sfn::Value::clone(__d1)),
                 ]),
             );
             exec.exit_with(|| __sfn::obj([
-                ("name", __sfn::Value::clone(&__d0)),
-                ("index", __sfn::Value::clone(&__d1)),
+                ("name", __sfn::Value::clone(__d0)),
+                ("index", __sfn::Value::clone(__d1)),
                 ("seen", __sfn::Value::Bool(true)),
             ]));
             ::core::result::Result::Ok(
                 __sfn::Step::End(
                     __sfn::obj([
-                        ("name", __d0.into_owned()),
-                        ("index", __d1.into_owned()),
+                        ("name", ::core::mem::take(__d0).into_owned()),
+                        ("index", ::core::mem::take(__d1).into_owned()),
                         ("seen", __sfn::Value::Bool(true)),
                     ]),
                 ),

@@ -26,17 +26,6 @@ pub mod inline_parallel {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "Fan", with its input.
-        Fan(::sfn_runtime::Value),
-        /// "Each", with its input.
-        Each(::sfn_runtime::Value),
-    }
     /// The states of branch 1 of Parallel state "Fan", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum FanBranch1State {
@@ -54,15 +43,6 @@ pub mod inline_parallel {
                 FanBranch1State::A => "A",
             }
         }
-    }
-    /// Where the run loop of branch 1 of Parallel state "Fan" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum FanBranch1StateInput {
-        /// "A", with its input.
-        A(::sfn_runtime::Value),
     }
     /// The states of branch 2 of Parallel state "Fan", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,15 +62,6 @@ pub mod inline_parallel {
             }
         }
     }
-    /// Where the run loop of branch 2 of Parallel state "Fan" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum FanBranch2StateInput {
-        /// "B", with its input.
-        B(::sfn_runtime::Value),
-    }
     /// The states of the item processor of Map state "Each", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum EachItemState {
@@ -108,15 +79,6 @@ pub mod inline_parallel {
                 EachItemState::P => "P",
             }
         }
-    }
-    /// Where the run loop of the item processor of Map state "Each" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum EachItemStateInput<'i> {
-        /// "P", with its input: an object the compiler knows but for one value.
-        P([::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1]),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -176,14 +138,15 @@ pub mod inline_parallel {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::Fan(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::Fan;
             loop {
-                let step = match next {
-                    StateInput::Fan(data) => self.state_fan(exec, data).await,
-                    StateInput::Each(data) => self.state_each(exec, data).await,
+                let step = match state {
+                    State::Fan => self.state_fan(exec, &mut regs).await,
+                    State::Each => self.state_each(exec, &mut regs).await,
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -194,13 +157,14 @@ pub mod inline_parallel {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = FanBranch1StateInput::A(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = FanBranch1State::A;
             loop {
-                let step = match next {
-                    FanBranch1StateInput::A(data) => self.state_a(exec, data),
+                let step = match state {
+                    FanBranch1State::A => self.state_a(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -211,13 +175,14 @@ pub mod inline_parallel {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = FanBranch2StateInput::B(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = FanBranch2State::B;
             loop {
-                let step = match next {
-                    FanBranch2StateInput::B(data) => self.state_b(exec, data),
+                let step = match state {
+                    FanBranch2State::B => self.state_b(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -228,23 +193,25 @@ pub mod inline_parallel {
             exec: &mut __sfn::Exec,
             input: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = EachItemStateInput::P(input);
+            let mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1] = input;
+            let mut state = EachItemState::P;
             loop {
-                let step = match next {
-                    EachItemStateInput::P(data) => self.state_p(exec, data),
+                let step = match state {
+                    EachItemState::P => self.state_p(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "Fan": Parallel state, `examples/tests/workflows/inline_parallel.asl.json:5`.
+        /// "Fan": Parallel state, `examples/tests/workflows/inline_parallel.asl.json:5`. Its input is `regs[0]`.
         async fn state_fan(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Fan", __sfn::StateKind::Parallel, &data);
             let input = data.clone();
             let result = {
@@ -271,14 +238,16 @@ pub mod inline_parallel {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Each(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Each))
         }
-        /// "Each": Map state, `examples/tests/workflows/inline_parallel.asl.json:36`.
+        /// "Each": Map state, `examples/tests/workflows/inline_parallel.asl.json:36`. Its input is `regs[0]`.
         async fn state_each(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Each", __sfn::StateKind::Map, &data);
             let input = &data;
             let result = {
@@ -323,24 +292,25 @@ pub mod inline_parallel {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "A": Pass state, `examples/tests/workflows/inline_parallel.asl.json:11`.
+        /// "A": Pass state, `examples/tests/workflows/inline_parallel.asl.json:11`. Its input is `regs[0]`.
         fn state_a(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<
-            __sfn::Step<FanBranch1StateInput>,
-            ::sfn_runtime::Error,
-        > {
-            exec.enter("A", __sfn::StateKind::Pass, &data);
-            if __sfn::path::get(&data, &[__sfn::path::Step::Field("value")]).is_err() {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<FanBranch1State>, ::sfn_runtime::Error> {
+            let [__d0] = regs;
+            exec.enter("A", __sfn::StateKind::Pass, __d0);
+            let ::core::result::Result::Ok(__p0) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("value")],
+            ) else {
                 return ::core::result::Result::Err(
-                    __sfn::template_miss(exec, &data.clone(), "$.value", "value.$"),
+                    __sfn::template_miss(exec, &__d0.clone(), "$.value", "value.$"),
                 );
-            }
+            };
             exec.exit_with(|| __sfn::obj([
                 ("branch", __sfn::Value::from("a")),
-                ("value", __sfn::part(&data, &[__sfn::path::Step::Field("value")])),
+                ("value", __p0.clone()),
             ]));
             ::core::result::Result::Ok(
                 __sfn::Step::End(
@@ -348,24 +318,19 @@ pub mod inline_parallel {
                         ("branch", __sfn::Value::from("a")),
                         (
                             "value",
-                            __sfn::path::take(
-                                &mut data,
-                                &[__sfn::path::Step::Field("value")],
-                            ),
+                            __sfn::path::take(__d0, &[__sfn::path::Step::Field("value")]),
                         ),
                     ]),
                 ),
             )
         }
-        /// "B": Pass state, `examples/tests/workflows/inline_parallel.asl.json:24`.
+        /// "B": Pass state, `examples/tests/workflows/inline_parallel.asl.json:24`. Its input is `regs[0]`.
         fn state_b(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<
-            __sfn::Step<FanBranch2StateInput>,
-            ::sfn_runtime::Error,
-        > {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<FanBranch2State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("B", __sfn::StateKind::Pass, &data);
             let result = __sfn::Value::from("b");
             data = __sfn::merge_result(
@@ -378,24 +343,23 @@ pub mod inline_parallel {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "P": Pass state, `examples/tests/workflows/inline_parallel.asl.json:45`.
+        /// "P": Pass state, `examples/tests/workflows/inline_parallel.asl.json:45`. Its input is an object the compiler knows but for one value, in `regs[0]`.
         fn state_p<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
-        ) -> ::core::result::Result<
-            __sfn::Step<EachItemStateInput<'i>>,
-            ::sfn_runtime::Error,
-        > {
-            let [__d0] = data;
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
+        ) -> ::core::result::Result<__sfn::Step<EachItemState>, ::sfn_runtime::Error> {
+            let [__d0] = regs;
             exec.enter_with(
                 "P",
                 __sfn::StateKind::Pass,
-                || __sfn::obj([("index", __sfn::Value::clone(&__d0))]),
+                || __sfn::obj([("index", __sfn::Value::clone(__d0))]),
             );
-            exec.exit_with(|| __sfn::obj([("index", __sfn::Value::clone(&__d0))]));
+            exec.exit_with(|| __sfn::obj([("index", __sfn::Value::clone(__d0))]));
             ::core::result::Result::Ok(
-                __sfn::Step::End(__sfn::obj([("index", __d0.into_owned())])),
+                __sfn::Step::End(
+                    __sfn::obj([("index", ::core::mem::take(__d0).into_owned())]),
+                ),
             )
         }
     }

@@ -37,21 +37,6 @@ pub mod intrinsics {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "Build", with its input.
-        Build(::sfn_runtime::Value),
-        /// "Probe?", with its input.
-        Probe(::sfn_runtime::Value),
-        /// "Out of range", with its input.
-        OutOfRange(::sfn_runtime::Value),
-        /// "Done", with its input.
-        Done(::sfn_runtime::Value),
-    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -110,26 +95,28 @@ pub mod intrinsics {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::Build(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::Build;
             loop {
-                let step = match next {
-                    StateInput::Build(data) => self.state_build(exec, data),
-                    StateInput::Probe(data) => self.state_probe(exec, data),
-                    StateInput::OutOfRange(data) => self.state_out_of_range(exec, data),
-                    StateInput::Done(data) => self.state_done(exec, data),
+                let step = match state {
+                    State::Build => self.state_build(exec, &mut regs),
+                    State::Probe => self.state_probe(exec, &mut regs),
+                    State::OutOfRange => self.state_out_of_range(exec, &mut regs),
+                    State::Done => self.state_done(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "Build": Pass state, `examples/tests/workflows/intrinsics.asl.json:5`.
+        /// "Build": Pass state, `examples/tests/workflows/intrinsics.asl.json:5`. Its input is `regs[0]`.
         fn state_build(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Build", __sfn::StateKind::Pass, &data);
             let input = &data;
             let result = __sfn::obj([
@@ -361,14 +348,16 @@ pub mod intrinsics {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Probe(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Probe))
         }
-        /// "Probe?": Choice state, `examples/tests/workflows/intrinsics.asl.json:24`.
+        /// "Probe?": Choice state, `examples/tests/workflows/intrinsics.asl.json:24`. Its input is `regs[0]`.
         fn state_probe(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Probe?", __sfn::StateKind::Choice, &data);
             let input = ::core::mem::take(&mut data);
             let next = 'choice: {
@@ -384,23 +373,16 @@ pub mod intrinsics {
             };
             data = input;
             exec.exit(&data);
-            match next {
-                State::OutOfRange => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::OutOfRange(data)),
-                    )
-                }
-                _ => {
-                    ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Done(data)))
-                }
-            }
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
         }
-        /// "Out of range": Pass state, `examples/tests/workflows/intrinsics.asl.json:35`.
+        /// "Out of range": Pass state, `examples/tests/workflows/intrinsics.asl.json:35`. Its input is `regs[0]`.
         fn state_out_of_range(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Out of range", __sfn::StateKind::Pass, &data);
             let input = &data;
             let result = __sfn::obj([
@@ -425,12 +407,13 @@ pub mod intrinsics {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "Done": Succeed state, `examples/tests/workflows/intrinsics.asl.json:42`.
+        /// "Done": Succeed state, `examples/tests/workflows/intrinsics.asl.json:42`. Its input is `regs[0]`.
         fn state_done(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Done", __sfn::StateKind::Succeed, &data);
             let input = ::core::mem::take(&mut data);
             data = {

@@ -23,15 +23,6 @@ pub mod map {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "Process items", with its input.
-        ProcessItems(::sfn_runtime::Value),
-    }
     /// The states of the item processor of Map state "Process items", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum ProcessItemsItemState {
@@ -51,15 +42,6 @@ pub mod map {
                 ProcessItemsItemState::Process => "Process",
             }
         }
-    }
-    /// Where the run loop of the item processor of Map state "Process items" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum ProcessItemsItemStateInput {
-        /// "Process", with its input.
-        Process(::sfn_runtime::Value),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -128,15 +110,16 @@ pub mod map {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::ProcessItems(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::ProcessItems;
             loop {
-                let step = match next {
-                    StateInput::ProcessItems(data) => {
-                        self.state_process_items(exec, data).await
+                let step = match state {
+                    State::ProcessItems => {
+                        self.state_process_items(exec, &mut regs).await
                     }
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -148,25 +131,27 @@ pub mod map {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let mut next = ProcessItemsItemStateInput::Process(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = ProcessItemsItemState::Process;
             loop {
-                let step = match next {
-                    ProcessItemsItemStateInput::Process(data) => {
-                        self.state_process(exec, data).await
+                let step = match state {
+                    ProcessItemsItemState::Process => {
+                        self.state_process(exec, &mut regs).await
                     }
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "Process items": Map state, `examples/tests/workflows/map.asl.json:5`.
+        /// "Process items": Map state, `examples/tests/workflows/map.asl.json:5`. Its input is `regs[0]`.
         async fn state_process_items(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Process items", __sfn::StateKind::Map, &data);
             let input = __sfn::read_path_ref(
                 exec,
@@ -304,15 +289,16 @@ pub mod map {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "Process": Task state, `examples/tests/workflows/map.asl.json:19`.
+        /// "Process": Task state, `examples/tests/workflows/map.asl.json:19`. Its input is `regs[0]`.
         async fn state_process(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<ProcessItemsItemStateInput>,
+            __sfn::Step<ProcessItemsItemState>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Process", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;

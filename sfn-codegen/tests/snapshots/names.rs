@@ -49,27 +49,6 @@ pub mod names {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "fn", with its input.
-        Fn(::sfn_runtime::Value),
-        /// "Self", with its input.
-        Self_(::sfn_runtime::Value),
-        /// "ship order", with its input.
-        ShipOrder(::sfn_runtime::Value),
-        /// "ShipOrder", with its input.
-        ShipOrder2(::sfn_runtime::Value),
-        /// "🚀 Größe ✓", with its input.
-        U1f680GrUf6UdfEU2713(::sfn_runtime::Value),
-        /// "\`\`\`rust\nfn main() {}\n\`\`\`", with its input.
-        RustFnMain(::sfn_runtime::Value),
-        /// "1st", with its input.
-        S1st(::sfn_runtime::Value),
-    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -137,33 +116,33 @@ pub mod names {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::Fn(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::Fn;
             loop {
-                let step = match next {
-                    StateInput::Fn(data) => self.state_fn_(exec, data),
-                    StateInput::Self_(data) => self.state_self_(exec, data),
-                    StateInput::ShipOrder(data) => self.state_ship_order(exec, data),
-                    StateInput::ShipOrder2(data) => self.state_ship_order_2(exec, data),
-                    StateInput::U1f680GrUf6UdfEU2713(data) => {
-                        self.state_u1f680_gr_uf6_udf_e_u2713(exec, data)
+                let step = match state {
+                    State::Fn => self.state_fn_(exec, &mut regs),
+                    State::Self_ => self.state_self_(exec, &mut regs),
+                    State::ShipOrder => self.state_ship_order(exec, &mut regs),
+                    State::ShipOrder2 => self.state_ship_order_2(exec, &mut regs),
+                    State::U1f680GrUf6UdfEU2713 => {
+                        self.state_u1f680_gr_uf6_udf_e_u2713(exec, &mut regs)
                     }
-                    StateInput::RustFnMain(data) => {
-                        self.state_rust_fn_main(exec, data).await
-                    }
-                    StateInput::S1st(data) => self.state_n_1st(exec, data),
+                    State::RustFnMain => self.state_rust_fn_main(exec, &mut regs).await,
+                    State::S1st => self.state_n_1st(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "fn": Pass state, `examples/tests/workflows/names.asl.json:5`.
+        /// "fn": Pass state, `examples/tests/workflows/names.asl.json:5`. Its input is `regs[0]`.
         fn state_fn_(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("fn", __sfn::StateKind::Pass, &data);
             let result = __sfn::arr([
                 __sfn::Value::from("\"); panic!(\""),
@@ -177,56 +156,64 @@ pub mod names {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Self_(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Self_))
         }
-        /// "Self": Pass state, `examples/tests/workflows/names.asl.json:6`.
+        /// "Self": Pass state, `examples/tests/workflows/names.asl.json:6`. Its input is `regs[0]`.
         fn state_self_(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("Self", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::ShipOrder(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder))
         }
-        /// "ship order": Pass state, `examples/tests/workflows/names.asl.json:7`.
+        /// "ship order": Pass state, `examples/tests/workflows/names.asl.json:7`. Its input is `regs[0]`.
         fn state_ship_order(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("ship order", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::ShipOrder2(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder2))
         }
-        /// "ShipOrder": Pass state, `examples/tests/workflows/names.asl.json:8`.
+        /// "ShipOrder": Pass state, `examples/tests/workflows/names.asl.json:8`. Its input is `regs[0]`.
         fn state_ship_order_2(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("ShipOrder", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(StateInput::U1f680GrUf6UdfEU2713(data)),
-            )
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::U1f680GrUf6UdfEU2713))
         }
-        /// "🚀 Größe ✓": Pass state, `examples/tests/workflows/names.asl.json:9`.
+        /// "🚀 Größe ✓": Pass state, `examples/tests/workflows/names.asl.json:9`. Its input is `regs[0]`.
         fn state_u1f680_gr_uf6_udf_e_u2713(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("🚀 Größe ✓", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::RustFnMain(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::RustFnMain))
         }
-        /// "\`\`\`rust\nfn main() {}\n\`\`\`": Task state, `examples/tests/workflows/names.asl.json:10`.
+        /// "\`\`\`rust\nfn main() {}\n\`\`\`": Task state, `examples/tests/workflows/names.asl.json:10`. Its input is `regs[0]`.
         async fn state_rust_fn_main(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("```rust\nfn main() {}\n```", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;
@@ -248,44 +235,32 @@ pub mod names {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::S1st(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::S1st))
         }
-        /// "1st": Pass state, `examples/tests/workflows/names.asl.json:11`.
+        /// "1st": Pass state, `examples/tests/workflows/names.asl.json:11`. Its input is `regs[0]`.
         fn state_n_1st(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            exec.enter("1st", __sfn::StateKind::Pass, &data);
-            if __sfn::path::get(
-                    &data,
-                    &[
-                        __sfn::path::Step::Field("strings"),
-                        __sfn::path::Step::Index(0i64),
-                    ],
-                )
-                .is_err()
-            {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0] = regs;
+            exec.enter("1st", __sfn::StateKind::Pass, __d0);
+            let ::core::result::Result::Ok(__p0) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("strings"), __sfn::path::Step::Index(0i64)],
+            ) else {
                 return ::core::result::Result::Err(
                     __sfn::template_miss(
                         exec,
-                        &data.clone(),
+                        &__d0.clone(),
                         "$.strings[0]",
                         "key with \"quotes\".$",
                     ),
                 );
-            }
+            };
             exec.exit_with(|| __sfn::obj([
-                (
-                    "key with \"quotes\"",
-                    __sfn::part(
-                        &data,
-                        &[
-                            __sfn::path::Step::Field("strings"),
-                            __sfn::path::Step::Index(0i64),
-                        ],
-                    ),
-                ),
+                ("key with \"quotes\"", __p0.clone()),
                 ("r#raw", __sfn::Value::from("x")),
             ]));
             ::core::result::Result::Ok(
@@ -294,7 +269,7 @@ pub mod names {
                         (
                             "key with \"quotes\"",
                             __sfn::path::take(
-                                &mut data,
+                                __d0,
                                 &[
                                     __sfn::path::Step::Field("strings"),
                                     __sfn::path::Step::Index(0i64),

@@ -53,29 +53,6 @@ pub mod order {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "ValidateOrder", with its input.
-        ValidateOrder(::sfn_runtime::Value),
-        /// "CheckPaymentType", with its input.
-        CheckPaymentType(::sfn_runtime::Value),
-        /// "ChargeCard", with its input.
-        ChargeCard(::sfn_runtime::Value),
-        /// "WaitForWarehouse", with its input.
-        WaitForWarehouse(::sfn_runtime::Value),
-        /// "ShipOrder", with its input.
-        ShipOrder(::sfn_runtime::Value),
-        /// "Shipped", with its input.
-        Shipped(::sfn_runtime::Value),
-        /// "PaymentFailed", with its input.
-        PaymentFailed(::sfn_runtime::Value),
-        /// "RejectOrder", with its input.
-        RejectOrder(::sfn_runtime::Value),
-    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -168,42 +145,38 @@ pub mod order {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::ValidateOrder(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::ValidateOrder;
             loop {
-                let step = match next {
-                    StateInput::ValidateOrder(data) => {
-                        self.state_validate_order(exec, data).await
+                let step = match state {
+                    State::ValidateOrder => {
+                        self.state_validate_order(exec, &mut regs).await
                     }
-                    StateInput::CheckPaymentType(data) => {
-                        self.state_check_payment_type(exec, data)
+                    State::CheckPaymentType => {
+                        self.state_check_payment_type(exec, &mut regs)
                     }
-                    StateInput::ChargeCard(data) => {
-                        self.state_charge_card(exec, data).await
+                    State::ChargeCard => self.state_charge_card(exec, &mut regs).await,
+                    State::WaitForWarehouse => {
+                        self.state_wait_for_warehouse(exec, &mut regs).await
                     }
-                    StateInput::WaitForWarehouse(data) => {
-                        self.state_wait_for_warehouse(exec, data).await
-                    }
-                    StateInput::ShipOrder(data) => {
-                        self.state_ship_order(exec, data).await
-                    }
-                    StateInput::Shipped(data) => self.state_shipped(exec, data),
-                    StateInput::PaymentFailed(data) => {
-                        self.state_payment_failed(exec, data)
-                    }
-                    StateInput::RejectOrder(data) => self.state_reject_order(exec, data),
+                    State::ShipOrder => self.state_ship_order(exec, &mut regs).await,
+                    State::Shipped => self.state_shipped(exec, &mut regs),
+                    State::PaymentFailed => self.state_payment_failed(exec, &mut regs),
+                    State::RejectOrder => self.state_reject_order(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "ValidateOrder": Task state, `examples/workflows/order.asl.json:6`.
+        /// "ValidateOrder": Task state, `examples/workflows/order.asl.json:6`. Its input is `regs[0]`.
         async fn state_validate_order(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("ValidateOrder", __sfn::StateKind::Task, &data);
             let input = data.clone();
             let timeout = ::core::option::Option::None;
@@ -231,16 +204,16 @@ pub mod order {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(StateInput::CheckPaymentType(data)),
-            )
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::CheckPaymentType))
         }
-        /// "CheckPaymentType": Choice state, `examples/workflows/order.asl.json:12`.
+        /// "CheckPaymentType": Choice state, `examples/workflows/order.asl.json:12`. Its input is `regs[0]`.
         fn state_check_payment_type(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("CheckPaymentType", __sfn::StateKind::Choice, &data);
             let input = ::core::mem::take(&mut data);
             let next = 'choice: {
@@ -293,30 +266,16 @@ pub mod order {
             };
             data = input;
             exec.exit(&data);
-            match next {
-                State::RejectOrder => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::RejectOrder(data)),
-                    )
-                }
-                State::ChargeCard => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::ChargeCard(data)),
-                    )
-                }
-                _ => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::WaitForWarehouse(data)),
-                    )
-                }
-            }
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
         }
-        /// "ChargeCard": Task state, `examples/workflows/order.asl.json:32`.
+        /// "ChargeCard": Task state, `examples/workflows/order.asl.json:32`. Its input is `regs[0]`.
         async fn state_charge_card(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("ChargeCard", __sfn::StateKind::Task, &data);
             let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
                 let input = &data;
@@ -473,8 +432,9 @@ pub mod order {
                         ::core::result::Result::Ok(merged) => {
                             data = merged;
                             exec.exit(&data);
+                            regs[0] = data;
                             return ::core::result::Result::Ok(
-                                __sfn::Step::Next(StateInput::WaitForWarehouse(data)),
+                                __sfn::Step::Next(State::WaitForWarehouse),
                             );
                         }
                         ::core::result::Result::Err(failed) => failed,
@@ -492,32 +452,34 @@ pub mod order {
                         error.to_output(),
                     )?;
                     exec.exit(&data);
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::PaymentFailed(data)),
-                    )
+                    regs[0] = data;
+                    ::core::result::Result::Ok(__sfn::Step::Next(State::PaymentFailed))
                 }
                 _ => ::core::result::Result::Err(error),
             }
         }
-        /// "WaitForWarehouse": Wait state, `examples/workflows/order.asl.json:64`.
+        /// "WaitForWarehouse": Wait state, `examples/workflows/order.asl.json:64`. Its input is `regs[0]`.
         async fn state_wait_for_warehouse(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("WaitForWarehouse", __sfn::StateKind::Wait, &data);
             let input = ::core::mem::take(&mut data);
             __sfn::wait_seconds(1u64).await;
             data = input;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::ShipOrder(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::ShipOrder))
         }
-        /// "ShipOrder": Task state, `examples/workflows/order.asl.json:69`.
+        /// "ShipOrder": Task state, `examples/workflows/order.asl.json:69`. Its input is `regs[0]`.
         async fn state_ship_order(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("ShipOrder", __sfn::StateKind::Task, &data);
             let input = &data;
             let timeout = ::core::option::Option::None;
@@ -568,14 +530,16 @@ pub mod order {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Shipped(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Shipped))
         }
-        /// "Shipped": Succeed state, `examples/workflows/order.asl.json:79`.
+        /// "Shipped": Succeed state, `examples/workflows/order.asl.json:79`. Its input is `regs[0]`.
         fn state_shipped(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Shipped", __sfn::StateKind::Succeed, &data);
             let input = ::core::mem::take(&mut data);
             data = {
@@ -594,12 +558,13 @@ pub mod order {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "PaymentFailed": Fail state, `examples/workflows/order.asl.json:83`.
+        /// "PaymentFailed": Fail state, `examples/workflows/order.asl.json:83`. Its input is `regs[0]`.
         fn state_payment_failed(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("PaymentFailed", __sfn::StateKind::Fail, &data);
             let error = ::core::option::Option::Some(
                 ::std::string::String::from("PaymentFailed"),
@@ -619,12 +584,13 @@ pub mod order {
             );
             ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause))
         }
-        /// "RejectOrder": Fail state, `examples/workflows/order.asl.json:88`.
+        /// "RejectOrder": Fail state, `examples/workflows/order.asl.json:88`. Its input is `regs[0]`.
         fn state_reject_order(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("RejectOrder", __sfn::StateKind::Fail, &data);
             let error = ::core::option::Option::Some(
                 ::std::string::String::from("OrderRejected"),

@@ -26,17 +26,6 @@ pub mod parallel {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "Lookup", with its input.
-        Lookup(::sfn_runtime::Value),
-        /// "Lookup failed", with its input.
-        LookupFailed(::sfn_runtime::Value),
-    }
     /// The states of branch 1 of Parallel state "Lookup", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum LookupBranch1State {
@@ -60,17 +49,6 @@ pub mod parallel {
                 LookupBranch1State::Address => "Address",
             }
         }
-    }
-    /// Where the run loop of branch 1 of Parallel state "Lookup" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum LookupBranch1StateInput {
-        /// "Address wait", with its input.
-        AddressWait(::sfn_runtime::Value),
-        /// "Address", with its input.
-        Address(::sfn_runtime::Value),
     }
     /// The states of branch 2 of Parallel state "Lookup", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,21 +81,6 @@ pub mod parallel {
                 LookupBranch2State::Phone => "Phone",
             }
         }
-    }
-    /// Where the run loop of branch 2 of Parallel state "Lookup" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum LookupBranch2StateInput {
-        /// "Should fail?", with its input.
-        ShouldFail(::sfn_runtime::Value),
-        /// "Phone failed", with its input.
-        PhoneFailed(::sfn_runtime::Value),
-        /// "Phone wait", with its input.
-        PhoneWait(::sfn_runtime::Value),
-        /// "Phone", with its input.
-        Phone(::sfn_runtime::Value),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -196,16 +159,15 @@ pub mod parallel {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::Lookup(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::Lookup;
             loop {
-                let step = match next {
-                    StateInput::Lookup(data) => self.state_lookup(exec, data).await,
-                    StateInput::LookupFailed(data) => {
-                        self.state_lookup_failed(exec, data)
-                    }
+                let step = match state {
+                    State::Lookup => self.state_lookup(exec, &mut regs).await,
+                    State::LookupFailed => self.state_lookup_failed(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -217,18 +179,19 @@ pub mod parallel {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let mut next = LookupBranch1StateInput::AddressWait(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = LookupBranch1State::AddressWait;
             loop {
-                let step = match next {
-                    LookupBranch1StateInput::AddressWait(data) => {
-                        self.state_address_wait(exec, data).await
+                let step = match state {
+                    LookupBranch1State::AddressWait => {
+                        self.state_address_wait(exec, &mut regs).await
                     }
-                    LookupBranch1StateInput::Address(data) => {
-                        self.state_address(exec, data).await
+                    LookupBranch1State::Address => {
+                        self.state_address(exec, &mut regs).await
                     }
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -240,34 +203,34 @@ pub mod parallel {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let mut next = LookupBranch2StateInput::ShouldFail(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = LookupBranch2State::ShouldFail;
             loop {
-                let step = match next {
-                    LookupBranch2StateInput::ShouldFail(data) => {
-                        self.state_should_fail(exec, data)
+                let step = match state {
+                    LookupBranch2State::ShouldFail => {
+                        self.state_should_fail(exec, &mut regs)
                     }
-                    LookupBranch2StateInput::PhoneFailed(data) => {
-                        self.state_phone_failed(exec, data)
+                    LookupBranch2State::PhoneFailed => {
+                        self.state_phone_failed(exec, &mut regs)
                     }
-                    LookupBranch2StateInput::PhoneWait(data) => {
-                        self.state_phone_wait(exec, data).await
+                    LookupBranch2State::PhoneWait => {
+                        self.state_phone_wait(exec, &mut regs).await
                     }
-                    LookupBranch2StateInput::Phone(data) => {
-                        self.state_phone(exec, data).await
-                    }
+                    LookupBranch2State::Phone => self.state_phone(exec, &mut regs).await,
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "Lookup": Parallel state, `examples/tests/workflows/parallel.asl.json:5`.
+        /// "Lookup": Parallel state, `examples/tests/workflows/parallel.asl.json:5`. Its input is `regs[0]`.
         async fn state_lookup(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Lookup", __sfn::StateKind::Parallel, &data);
             let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
                 let input = &data;
@@ -365,50 +328,51 @@ pub mod parallel {
                         error.to_output(),
                     )?;
                     exec.exit(&data);
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::LookupFailed(data)),
-                    )
+                    regs[0] = data;
+                    ::core::result::Result::Ok(__sfn::Step::Next(State::LookupFailed))
                 }
                 _ => ::core::result::Result::Err(error),
             }
         }
-        /// "Lookup failed": Pass state, `examples/tests/workflows/parallel.asl.json:35`.
+        /// "Lookup failed": Pass state, `examples/tests/workflows/parallel.asl.json:35`. Its input is `regs[0]`.
         fn state_lookup_failed(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("Lookup failed", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "Address wait": Wait state, `examples/tests/workflows/parallel.asl.json:12`.
+        /// "Address wait": Wait state, `examples/tests/workflows/parallel.asl.json:12`. Its input is `regs[0]`.
         async fn state_address_wait(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch1StateInput>,
+            __sfn::Step<LookupBranch1State>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Address wait", __sfn::StateKind::Wait, &data);
             let input = ::core::mem::take(&mut data);
             __sfn::wait_seconds(10u64).await;
             data = input;
             exec.exit(&data);
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(LookupBranch1StateInput::Address(data)),
-            )
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(LookupBranch1State::Address))
         }
-        /// "Address": Task state, `examples/tests/workflows/parallel.asl.json:13`.
+        /// "Address": Task state, `examples/tests/workflows/parallel.asl.json:13`. Its input is `regs[0]`.
         async fn state_address(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch1StateInput>,
+            __sfn::Step<LookupBranch1State>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Address", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;
@@ -432,15 +396,16 @@ pub mod parallel {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "Should fail?": Choice state, `examples/tests/workflows/parallel.asl.json:19`.
+        /// "Should fail?": Choice state, `examples/tests/workflows/parallel.asl.json:19`. Its input is `regs[0]`.
         fn state_should_fail(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch2StateInput>,
+            __sfn::Step<LookupBranch2State>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Should fail?", __sfn::StateKind::Choice, &data);
             let input = ::core::mem::take(&mut data);
             let next = 'choice: {
@@ -456,28 +421,19 @@ pub mod parallel {
             };
             data = input;
             exec.exit(&data);
-            match next {
-                LookupBranch2State::PhoneFailed => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(LookupBranch2StateInput::PhoneFailed(data)),
-                    )
-                }
-                _ => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(LookupBranch2StateInput::PhoneWait(data)),
-                    )
-                }
-            }
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
         }
-        /// "Phone failed": Fail state, `examples/tests/workflows/parallel.asl.json:24`.
+        /// "Phone failed": Fail state, `examples/tests/workflows/parallel.asl.json:24`. Its input is `regs[0]`.
         fn state_phone_failed(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch2StateInput>,
+            __sfn::Step<LookupBranch2State>,
             ::sfn_runtime::Error,
         > {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("Phone failed", __sfn::StateKind::Fail, &data);
             let error = ::core::option::Option::Some(
                 ::std::string::String::from("PhoneLookupFailed"),
@@ -487,33 +443,34 @@ pub mod parallel {
             );
             ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause))
         }
-        /// "Phone wait": Wait state, `examples/tests/workflows/parallel.asl.json:25`.
+        /// "Phone wait": Wait state, `examples/tests/workflows/parallel.asl.json:25`. Its input is `regs[0]`.
         async fn state_phone_wait(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch2StateInput>,
+            __sfn::Step<LookupBranch2State>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Phone wait", __sfn::StateKind::Wait, &data);
             let input = ::core::mem::take(&mut data);
             __sfn::wait_seconds(4u64).await;
             data = input;
             exec.exit(&data);
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(LookupBranch2StateInput::Phone(data)),
-            )
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(LookupBranch2State::Phone))
         }
-        /// "Phone": Task state, `examples/tests/workflows/parallel.asl.json:26`.
+        /// "Phone": Task state, `examples/tests/workflows/parallel.asl.json:26`. Its input is `regs[0]`.
         async fn state_phone(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<LookupBranch2StateInput>,
+            __sfn::Step<LookupBranch2State>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Phone", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;

@@ -41,23 +41,6 @@ pub mod pipeline {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "Describe batch", with its input.
-        DescribeBatch(::sfn_runtime::Value),
-        /// "Normalise records", with its input.
-        NormaliseRecords(::sfn_runtime::Value),
-        /// "Summarise", with its input.
-        Summarise(::sfn_runtime::Value),
-        /// "Publish", with its input.
-        Publish(::sfn_runtime::Value),
-        /// "Summary failed", with its input.
-        SummaryFailed(::sfn_runtime::Value),
-    }
     /// The states of the item processor of Map state "Normalise records", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum NormaliseRecordsItemState {
@@ -86,19 +69,6 @@ pub mod pipeline {
             }
         }
     }
-    /// Where the run loop of the item processor of Map state "Normalise records" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum NormaliseRecordsItemStateInput {
-        /// "Has an amount?", with its input: an object the compiler knows but for these 3 values.
-        HasAnAmount([::sfn_runtime::Value; 3]),
-        /// "Normalise", with its input.
-        Normalise(::sfn_runtime::Value),
-        /// "Reject", with its input: an object the compiler knows but for these 3 values.
-        Reject([::sfn_runtime::Value; 3]),
-    }
     /// The states of branch 1 of Parallel state "Summarise", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     pub enum SummariseBranch1State {
@@ -116,15 +86,6 @@ pub mod pipeline {
                 SummariseBranch1State::Totals => "Totals",
             }
         }
-    }
-    /// Where the run loop of branch 1 of Parallel state "Summarise" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum SummariseBranch1StateInput {
-        /// "Totals", with its input.
-        Totals(::sfn_runtime::Value),
     }
     /// The states of branch 2 of Parallel state "Summarise", in source order.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,15 +106,6 @@ pub mod pipeline {
                 SummariseBranch2State::Fingerprint => "Fingerprint",
             }
         }
-    }
-    /// Where the run loop of branch 2 of Parallel state "Summarise" goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum SummariseBranch2StateInput {
-        /// "Fingerprint", with its input.
-        Fingerprint(::sfn_runtime::Value),
     }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
@@ -232,23 +184,20 @@ pub mod pipeline {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::DescribeBatch(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = State::DescribeBatch;
             loop {
-                let step = match next {
-                    StateInput::DescribeBatch(data) => {
-                        self.state_describe_batch(exec, data)
+                let step = match state {
+                    State::DescribeBatch => self.state_describe_batch(exec, &mut regs),
+                    State::NormaliseRecords => {
+                        self.state_normalise_records(exec, &mut regs).await
                     }
-                    StateInput::NormaliseRecords(data) => {
-                        self.state_normalise_records(exec, data).await
-                    }
-                    StateInput::Summarise(data) => self.state_summarise(exec, data).await,
-                    StateInput::Publish(data) => self.state_publish(exec, data),
-                    StateInput::SummaryFailed(data) => {
-                        self.state_summary_failed(exec, data)
-                    }
+                    State::Summarise => self.state_summarise(exec, &mut regs).await,
+                    State::Publish => self.state_publish(exec, &mut regs),
+                    State::SummaryFailed => self.state_summary_failed(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -260,21 +209,22 @@ pub mod pipeline {
             input: [::sfn_runtime::Value; 3],
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let mut next = NormaliseRecordsItemStateInput::HasAnAmount(input);
+            let mut regs: [::sfn_runtime::Value; 3] = input;
+            let mut state = NormaliseRecordsItemState::HasAnAmount;
             loop {
-                let step = match next {
-                    NormaliseRecordsItemStateInput::HasAnAmount(data) => {
-                        self.state_has_an_amount(exec, data)
+                let step = match state {
+                    NormaliseRecordsItemState::HasAnAmount => {
+                        self.state_has_an_amount(exec, &mut regs)
                     }
-                    NormaliseRecordsItemStateInput::Normalise(data) => {
-                        self.state_normalise(exec, data).await
+                    NormaliseRecordsItemState::Normalise => {
+                        self.state_normalise(exec, &mut regs).await
                     }
-                    NormaliseRecordsItemStateInput::Reject(data) => {
-                        self.state_reject(exec, data)
+                    NormaliseRecordsItemState::Reject => {
+                        self.state_reject(exec, &mut regs)
                     }
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -286,15 +236,16 @@ pub mod pipeline {
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let exec = &mut exec;
-            let mut next = SummariseBranch1StateInput::Totals(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = SummariseBranch1State::Totals;
             loop {
-                let step = match next {
-                    SummariseBranch1StateInput::Totals(data) => {
-                        self.state_totals(exec, data).await
+                let step = match state {
+                    SummariseBranch1State::Totals => {
+                        self.state_totals(exec, &mut regs).await
                     }
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
@@ -305,25 +256,27 @@ pub mod pipeline {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = SummariseBranch2StateInput::Fingerprint(input);
+            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut state = SummariseBranch2State::Fingerprint;
             loop {
-                let step = match next {
-                    SummariseBranch2StateInput::Fingerprint(data) => {
-                        self.state_fingerprint(exec, data)
+                let step = match state {
+                    SummariseBranch2State::Fingerprint => {
+                        self.state_fingerprint(exec, &mut regs)
                     }
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "Describe batch": Pass state, `examples/workflows/pipeline.asl.json:5`.
+        /// "Describe batch": Pass state, `examples/workflows/pipeline.asl.json:5`. Its input is `regs[0]`.
         fn state_describe_batch(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Describe batch", __sfn::StateKind::Pass, &data);
             let input = &data;
             let result = __sfn::obj([
@@ -406,16 +359,16 @@ pub mod pipeline {
             ]);
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(StateInput::NormaliseRecords(data)),
-            )
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::NormaliseRecords))
         }
-        /// "Normalise records": Map state, `examples/workflows/pipeline.asl.json:15`.
+        /// "Normalise records": Map state, `examples/workflows/pipeline.asl.json:15`. Its input is `regs[0]`.
         async fn state_normalise_records(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Normalise records", __sfn::StateKind::Map, &data);
             let input = &data;
             let result = {
@@ -483,14 +436,16 @@ pub mod pipeline {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::Next(StateInput::Summarise(data)))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Summarise))
         }
-        /// "Summarise": Parallel state, `examples/workflows/pipeline.asl.json:57`.
+        /// "Summarise": Parallel state, `examples/workflows/pipeline.asl.json:57`. Its input is `regs[0]`.
         async fn state_summarise(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Summarise", __sfn::StateKind::Parallel, &data);
             let outcome: ::core::result::Result<__sfn::Value, ::sfn_runtime::Error> = async {
                 let input = data.clone();
@@ -563,8 +518,9 @@ pub mod pipeline {
                         ::core::result::Result::Ok(merged) => {
                             data = merged;
                             exec.exit(&data);
+                            regs[0] = data;
                             return ::core::result::Result::Ok(
-                                __sfn::Step::Next(StateInput::Publish(data)),
+                                __sfn::Step::Next(State::Publish),
                             );
                         }
                         ::core::result::Result::Err(failed) => failed,
@@ -582,106 +538,85 @@ pub mod pipeline {
                         error.to_output(),
                     )?;
                     exec.exit(&data);
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::SummaryFailed(data)),
-                    )
+                    regs[0] = data;
+                    ::core::result::Result::Ok(__sfn::Step::Next(State::SummaryFailed))
                 }
                 _ => ::core::result::Result::Err(error),
             }
         }
-        /// "Publish": Pass state, `examples/workflows/pipeline.asl.json:82`.
+        /// "Publish": Pass state, `examples/workflows/pipeline.asl.json:82`. Its input is `regs[0]`.
         fn state_publish(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            exec.enter("Publish", __sfn::StateKind::Pass, &data);
-            if __sfn::path::get(&data, &[__sfn::path::Step::Field("label")]).is_err() {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0] = regs;
+            exec.enter("Publish", __sfn::StateKind::Pass, __d0);
+            let ::core::result::Result::Ok(__p0) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("label")],
+            ) else {
                 return ::core::result::Result::Err(
-                    __sfn::template_miss(exec, &data.clone(), "$.label", "label.$"),
+                    __sfn::template_miss(exec, &__d0.clone(), "$.label", "label.$"),
                 );
-            }
-            if __sfn::path::get(&data, &[__sfn::path::Step::Field("tags")]).is_err() {
+            };
+            let ::core::result::Result::Ok(__p1) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("tags")],
+            ) else {
                 return ::core::result::Result::Err(
-                    __sfn::template_miss(exec, &data.clone(), "$.tags", "tags.$"),
+                    __sfn::template_miss(exec, &__d0.clone(), "$.tags", "tags.$"),
                 );
-            }
-            if __sfn::path::get(&data, &[__sfn::path::Step::Field("summary")]).is_err() {
+            };
+            let ::core::result::Result::Ok(__p2) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("summary")],
+            ) else {
                 return ::core::result::Result::Err(
-                    __sfn::template_miss(exec, &data.clone(), "$.summary", "summary.$"),
+                    __sfn::template_miss(exec, &__d0.clone(), "$.summary", "summary.$"),
                 );
-            }
-            if __sfn::path::get(
-                    &data,
-                    &[
-                        __sfn::path::Step::Field("summary"),
-                        __sfn::path::Step::Field("totals"),
-                        __sfn::path::Step::Field("accepted"),
-                    ],
-                )
-                .is_err()
-            {
+            };
+            let ::core::result::Result::Ok(__p3) = __sfn::path::get(
+                __d0,
+                &[
+                    __sfn::path::Step::Field("summary"),
+                    __sfn::path::Step::Field("totals"),
+                    __sfn::path::Step::Field("accepted"),
+                ],
+            ) else {
                 return ::core::result::Result::Err(
                     __sfn::template_miss(
                         exec,
-                        &data.clone(),
+                        &__d0.clone(),
                         "$.summary.totals.accepted",
                         "accepted.$",
                     ),
                 );
-            }
+            };
             exec.exit_with(|| __sfn::obj([
-                ("label", __sfn::part(&data, &[__sfn::path::Step::Field("label")])),
-                ("tags", __sfn::part(&data, &[__sfn::path::Step::Field("tags")])),
-                ("summary", __sfn::part(&data, &[__sfn::path::Step::Field("summary")])),
-                (
-                    "accepted",
-                    __sfn::part(
-                        &data,
-                        &[
-                            __sfn::path::Step::Field("summary"),
-                            __sfn::path::Step::Field("totals"),
-                            __sfn::path::Step::Field("accepted"),
-                        ],
-                    ),
-                ),
+                ("label", __p0.clone()),
+                ("tags", __p1.clone()),
+                ("summary", __p2.clone()),
+                ("accepted", __p3.clone()),
             ]));
             ::core::result::Result::Ok(
                 __sfn::Step::End(
                     __sfn::obj([
-                        (
-                            "label",
-                            __sfn::part(&data, &[__sfn::path::Step::Field("label")]),
-                        ),
-                        (
-                            "tags",
-                            __sfn::part(&data, &[__sfn::path::Step::Field("tags")]),
-                        ),
-                        (
-                            "summary",
-                            __sfn::part(&data, &[__sfn::path::Step::Field("summary")]),
-                        ),
-                        (
-                            "accepted",
-                            __sfn::part(
-                                &data,
-                                &[
-                                    __sfn::path::Step::Field("summary"),
-                                    __sfn::path::Step::Field("totals"),
-                                    __sfn::path::Step::Field("accepted"),
-                                ],
-                            ),
-                        ),
+                        ("label", __p0.clone()),
+                        ("tags", __p1.clone()),
+                        ("summary", __p2.clone()),
+                        ("accepted", __p3.clone()),
                     ]),
                 ),
             )
         }
-        /// "Summary failed": Fail state, `examples/workflows/pipeline.asl.json:92`.
+        /// "Summary failed": Fail state, `examples/workflows/pipeline.asl.json:92`. Its input is `regs[0]`.
         fn state_summary_failed(
             &self,
             exec: &mut __sfn::Exec,
-            data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
+            regs: &mut [::sfn_runtime::Value; 1],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let data = ::core::mem::take(&mut regs[0]);
             exec.enter("Summary failed", __sfn::StateKind::Fail, &data);
             let error = ::core::option::Option::Some(
                 ::std::string::String::from("Pipeline.SummaryFailed"),
@@ -721,16 +656,16 @@ pub mod pipeline {
             );
             ::core::result::Result::Err(::sfn_runtime::Error::from_parts(error, cause))
         }
-        /// "Has an amount?": Choice state, `examples/workflows/pipeline.asl.json:28`.
+        /// "Has an amount?": Choice state, `examples/workflows/pipeline.asl.json:28`. Its input is an object the compiler knows but for these 3 values, in `regs[..3]`.
         fn state_has_an_amount(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 3],
+            regs: &mut [::sfn_runtime::Value; 3],
         ) -> ::core::result::Result<
-            __sfn::Step<NormaliseRecordsItemStateInput>,
+            __sfn::Step<NormaliseRecordsItemState>,
             ::sfn_runtime::Error,
         > {
-            let [__d0, __d1, __d2] = data;
+            let [__d0, __d1, __d2] = regs;
             exec.enter_with(
                 "Has an amount?",
                 __sfn::StateKind::Choice,
@@ -743,13 +678,13 @@ pub mod pipeline {
             let next = 'choice: {
                 if __sfn::is_present(
                     exec,
-                    &__d1,
+                    __d1,
                     false,
                     &[__sfn::path::Step::Field("amount")],
                 )
                     && __sfn::test(
                         exec,
-                        &__d1,
+                        __d1,
                         (
                             false,
                             &[__sfn::path::Step::Field("amount")],
@@ -769,36 +704,32 @@ pub mod pipeline {
             ]));
             match next {
                 NormaliseRecordsItemState::Normalise => {
+                    *__d0 = __sfn::obj([
+                        ("position", ::core::mem::take(__d0)),
+                        ("record", ::core::mem::take(__d1)),
+                        ("batchId", ::core::mem::take(__d2)),
+                    ]);
                     ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            NormaliseRecordsItemStateInput::Normalise(
-                                __sfn::obj([
-                                    ("position", __d0),
-                                    ("record", __d1),
-                                    ("batchId", __d2),
-                                ]),
-                            ),
-                        ),
+                        __sfn::Step::Next(NormaliseRecordsItemState::Normalise),
                     )
                 }
                 _ => {
                     ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            NormaliseRecordsItemStateInput::Reject([__d0, __d1, __d2]),
-                        ),
+                        __sfn::Step::Next(NormaliseRecordsItemState::Reject),
                     )
                 }
             }
         }
-        /// "Normalise": Task state, `examples/workflows/pipeline.asl.json:41`.
+        /// "Normalise": Task state, `examples/workflows/pipeline.asl.json:41`. Its input is `regs[0]`.
         async fn state_normalise(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 3],
         ) -> ::core::result::Result<
-            __sfn::Step<NormaliseRecordsItemStateInput>,
+            __sfn::Step<NormaliseRecordsItemState>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Normalise", __sfn::StateKind::Task, &data);
             let input = &data;
             let timeout = ::core::option::Option::None;
@@ -853,16 +784,16 @@ pub mod pipeline {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "Reject": Pass state, `examples/workflows/pipeline.asl.json:47`.
+        /// "Reject": Pass state, `examples/workflows/pipeline.asl.json:47`. Its input is an object the compiler knows but for these 3 values, in `regs[..3]`.
         fn state_reject(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 3],
+            regs: &mut [::sfn_runtime::Value; 3],
         ) -> ::core::result::Result<
-            __sfn::Step<NormaliseRecordsItemStateInput>,
+            __sfn::Step<NormaliseRecordsItemState>,
             ::sfn_runtime::Error,
         > {
-            let [__d0, __d1, __d2] = data;
+            let [__d0, __d1, __d2] = regs;
             exec.enter_with(
                 "Reject",
                 __sfn::StateKind::Pass,
@@ -879,21 +810,22 @@ pub mod pipeline {
             ::core::result::Result::Ok(
                 __sfn::Step::End(
                     __sfn::obj([
-                        ("position", __d0),
+                        ("position", ::core::mem::take(__d0)),
                         ("rejected", __sfn::Value::Bool(true)),
                     ]),
                 ),
             )
         }
-        /// "Totals": Task state, `examples/workflows/pipeline.asl.json:63`.
+        /// "Totals": Task state, `examples/workflows/pipeline.asl.json:63`. Its input is `regs[0]`.
         async fn state_totals(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<SummariseBranch1StateInput>,
+            __sfn::Step<SummariseBranch1State>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Totals", __sfn::StateKind::Task, &data);
             let input = ::core::mem::take(&mut data);
             let timeout = ::core::option::Option::None;
@@ -917,15 +849,16 @@ pub mod pipeline {
             exec.exit(&data);
             ::core::result::Result::Ok(__sfn::Step::End(data))
         }
-        /// "Fingerprint": Pass state, `examples/workflows/pipeline.asl.json:69`.
+        /// "Fingerprint": Pass state, `examples/workflows/pipeline.asl.json:69`. Its input is `regs[0]`.
         fn state_fingerprint(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
+            regs: &mut [::sfn_runtime::Value; 1],
         ) -> ::core::result::Result<
-            __sfn::Step<SummariseBranch2StateInput>,
+            __sfn::Step<SummariseBranch2State>,
             ::sfn_runtime::Error,
         > {
+            let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Fingerprint", __sfn::StateKind::Pass, &data);
             let input = &data;
             let result = __sfn::obj([

@@ -73,39 +73,6 @@ pub mod shapes {
             }
         }
     }
-    /// Where the run loop of the workflow goes next, with the data: a state and its input.
-    #[allow(
-        clippy::large_enum_variant,
-        reason = "each variant is moved once per transition"
-    )]
-    enum StateInput {
-        /// "Start", with its input.
-        Start(::sfn_runtime::Value),
-        /// "Route", with its input: an object the compiler knows but for these 2 values.
-        Route([::sfn_runtime::Value; 2]),
-        /// "Big", with its input: an object the compiler knows but for these 2 values.
-        Big([::sfn_runtime::Value; 2]),
-        /// "Small", with its input: an object the compiler knows but for these 2 values.
-        Small([::sfn_runtime::Value; 2]),
-        /// "Round", with its input: an object the compiler knows but for these 5 values.
-        Round([::sfn_runtime::Value; 5]),
-        /// "Again", with its input: an object the compiler knows but for these 5 values.
-        Again([::sfn_runtime::Value; 5]),
-        /// "Mode", with its input: an object the compiler knows but for these 5 values.
-        Mode([::sfn_runtime::Value; 5]),
-        /// "Bad input path", with its input: an object the compiler knows but for these 5 values.
-        BadInputPath([::sfn_runtime::Value; 5]),
-        /// "Bad field", with its input: an object the compiler knows but for these 5 values.
-        BadField([::sfn_runtime::Value; 5]),
-        /// "Within", with its input: an object the compiler knows but for these 5 values.
-        Within([::sfn_runtime::Value; 5]),
-        /// "Over", with its input: an object the compiler knows but for these 5 values.
-        Over([::sfn_runtime::Value; 5]),
-        /// "Copy", with its input: an object the compiler knows but for these 6 values.
-        Copy([::sfn_runtime::Value; 6]),
-        /// "Finish", with its input: an object the compiler knows but for these 7 values.
-        Finish([::sfn_runtime::Value; 7]),
-    }
     /// The Task handlers this workflow needs: one method per distinct `Resource`.
     ///
     /// A handler receives the task's effective input (after `InputPath` and
@@ -164,72 +131,71 @@ pub mod shapes {
             exec: &mut __sfn::Exec,
             input: ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut next = StateInput::Start(input);
+            let mut regs: [::sfn_runtime::Value; 7] = __sfn::regs([input]);
+            let mut state = State::Start;
             loop {
-                let step = match next {
-                    StateInput::Start(data) => self.state_start(exec, data),
-                    StateInput::Route(data) => self.state_route(exec, data),
-                    StateInput::Big(data) => self.state_big(exec, data),
-                    StateInput::Small(data) => self.state_small(exec, data),
-                    StateInput::Round(data) => self.state_round(exec, data),
-                    StateInput::Again(data) => self.state_again(exec, data),
-                    StateInput::Mode(data) => self.state_mode(exec, data),
-                    StateInput::BadInputPath(data) => {
-                        self.state_bad_input_path(exec, data)
-                    }
-                    StateInput::BadField(data) => self.state_bad_field(exec, data),
-                    StateInput::Within(data) => self.state_within(exec, data),
-                    StateInput::Over(data) => self.state_over(exec, data),
-                    StateInput::Copy(data) => self.state_copy(exec, data),
-                    StateInput::Finish(data) => self.state_finish(exec, data),
+                let step = match state {
+                    State::Start => self.state_start(exec, &mut regs),
+                    State::Route => self.state_route(exec, &mut regs),
+                    State::Big => self.state_big(exec, &mut regs),
+                    State::Small => self.state_small(exec, &mut regs),
+                    State::Round => self.state_round(exec, &mut regs),
+                    State::Again => self.state_again(exec, &mut regs),
+                    State::Mode => self.state_mode(exec, &mut regs),
+                    State::BadInputPath => self.state_bad_input_path(exec, &mut regs),
+                    State::BadField => self.state_bad_field(exec, &mut regs),
+                    State::Within => self.state_within(exec, &mut regs),
+                    State::Over => self.state_over(exec, &mut regs),
+                    State::Copy => self.state_copy(exec, &mut regs),
+                    State::Finish => self.state_finish(exec, &mut regs),
                 };
                 match step? {
-                    __sfn::Step::Next(state) => next = state,
+                    __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
                 }
             }
         }
-        /// "Start": Pass state, `examples/tests/workflows/shapes.asl.json:5`.
+        /// "Start": Pass state, `examples/tests/workflows/shapes.asl.json:5`. Its input is `regs[0]`.
         fn state_start(
             &self,
             exec: &mut __sfn::Exec,
-            mut data: ::sfn_runtime::Value,
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            exec.enter("Start", __sfn::StateKind::Pass, &data);
-            if __sfn::path::get(&data, &[__sfn::path::Step::Field("order")]).is_err() {
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, ..] = regs;
+            exec.enter("Start", __sfn::StateKind::Pass, __d0);
+            let ::core::result::Result::Ok(__p0) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("order")],
+            ) else {
                 return ::core::result::Result::Err(
-                    __sfn::template_miss(exec, &data.clone(), "$.order", "order.$"),
+                    __sfn::template_miss(exec, &__d0.clone(), "$.order", "order.$"),
                 );
-            }
-            if __sfn::path::get(&data, &[__sfn::path::Step::Field("mode")]).is_err() {
+            };
+            let ::core::result::Result::Ok(__p1) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("mode")],
+            ) else {
                 return ::core::result::Result::Err(
-                    __sfn::template_miss(exec, &data.clone(), "$.mode", "mode.$"),
+                    __sfn::template_miss(exec, &__d0.clone(), "$.mode", "mode.$"),
                 );
-            }
+            };
             exec.exit_with(|| __sfn::obj([
-                ("order", __sfn::part(&data, &[__sfn::path::Step::Field("order")])),
+                ("order", __p0.clone()),
                 ("stage", __sfn::Value::from("start")),
-                ("mode", __sfn::part(&data, &[__sfn::path::Step::Field("mode")])),
+                ("mode", __p1.clone()),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(
-                    StateInput::Route([
-                        __sfn::path::take(
-                            &mut data,
-                            &[__sfn::path::Step::Field("order")],
-                        ),
-                        __sfn::path::take(&mut data, &[__sfn::path::Step::Field("mode")]),
-                    ]),
-                ),
-            )
+            let __n0 = __sfn::path::take(__d0, &[__sfn::path::Step::Field("order")]);
+            *__d1 = __sfn::path::take(__d0, &[__sfn::path::Step::Field("mode")]);
+            *__d0 = __n0;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Route))
         }
-        /// "Route": Choice state, `examples/tests/workflows/shapes.asl.json:10`.
+        /// "Route": Choice state, `examples/tests/workflows/shapes.asl.json:10`. Its input is an object the compiler knows but for these 2 values, in `regs[..2]`.
         fn state_route(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 2],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, ..] = regs;
             exec.enter_with(
                 "Route",
                 __sfn::StateKind::Choice,
@@ -242,7 +208,7 @@ pub mod shapes {
             let next = 'choice: {
                 if __sfn::test(
                     exec,
-                    &__d0,
+                    __d0,
                     (false, &[__sfn::path::Step::Field("total")], "$.order.total"),
                     |__value| __sfn::choice::numeric_greater_than(__value, 100f64),
                 )? {
@@ -263,26 +229,15 @@ pub mod shapes {
                 ("stage", __sfn::Value::from("start")),
                 ("mode", __d1.clone()),
             ]));
-            match next {
-                State::Big => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::Big([__d0, __d1])),
-                    )
-                }
-                _ => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(StateInput::Small([__d0, __d1])),
-                    )
-                }
-            }
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
         }
-        /// "Big": Pass state, `examples/tests/workflows/shapes.asl.json:18`.
+        /// "Big": Pass state, `examples/tests/workflows/shapes.asl.json:18`. Its input is an object the compiler knows but for these 2 values, in `regs[..2]`.
         fn state_big(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 2],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, ..] = regs;
             exec.enter_with(
                 "Big",
                 __sfn::StateKind::Pass,
@@ -304,25 +259,20 @@ pub mod shapes {
                     ]),
                 ),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(
-                    StateInput::Round([
-                        __d0,
-                        __sfn::Value::from("start"),
-                        __d1,
-                        __sfn::Value::from("big"),
-                        __sfn::Value::from(0.1f64),
-                    ]),
-                ),
-            )
+            let __n1 = __sfn::Value::from("start");
+            *__d2 = ::core::mem::take(__d1);
+            *__d3 = __sfn::Value::from("big");
+            *__d4 = __sfn::Value::from(0.1f64);
+            *__d1 = __n1;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Round))
         }
-        /// "Small": Pass state, `examples/tests/workflows/shapes.asl.json:19`.
+        /// "Small": Pass state, `examples/tests/workflows/shapes.asl.json:19`. Its input is an object the compiler knows but for these 2 values, in `regs[..2]`.
         fn state_small(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 2],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, ..] = regs;
             exec.enter_with(
                 "Small",
                 __sfn::StateKind::Pass,
@@ -344,25 +294,20 @@ pub mod shapes {
                     ]),
                 ),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(
-                    StateInput::Round([
-                        __d0,
-                        __sfn::Value::from("start"),
-                        __d1,
-                        __sfn::Value::from("small"),
-                        __sfn::Value::from(0u64),
-                    ]),
-                ),
-            )
+            let __n1 = __sfn::Value::from("start");
+            *__d2 = ::core::mem::take(__d1);
+            *__d3 = __sfn::Value::from("small");
+            *__d4 = __sfn::Value::from(0u64);
+            *__d1 = __n1;
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Round))
         }
-        /// "Round": Choice state, `examples/tests/workflows/shapes.asl.json:20`.
+        /// "Round": Choice state, `examples/tests/workflows/shapes.asl.json:20`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_round(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 5],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1, __d2, __d3, __d4] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, ..] = regs;
             exec.enter_with(
                 "Round",
                 __sfn::StateKind::Choice,
@@ -379,7 +324,7 @@ pub mod shapes {
             let next = 'choice: {
                 if __sfn::test(
                     exec,
-                    &__d1,
+                    __d1,
                     (false, &[], "$.stage"),
                     |__value| __sfn::choice::string_equals(__value, "again"),
                 )? {
@@ -393,30 +338,15 @@ pub mod shapes {
                 ("mode", __d2.clone()),
                 ("pricing", __sfn::obj([("band", __d3.clone()), ("rate", __d4.clone())])),
             ]));
-            match next {
-                State::Mode => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            StateInput::Mode([__d0, __d1, __d2, __d3, __d4]),
-                        ),
-                    )
-                }
-                _ => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            StateInput::Again([__d0, __d1, __d2, __d3, __d4]),
-                        ),
-                    )
-                }
-            }
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
         }
-        /// "Again": Pass state, `examples/tests/workflows/shapes.asl.json:25`.
+        /// "Again": Pass state, `examples/tests/workflows/shapes.asl.json:25`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_again(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 5],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1, __d2, __d3, __d4] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, ..] = regs;
             exec.enter_with(
                 "Again",
                 __sfn::StateKind::Pass,
@@ -436,25 +366,16 @@ pub mod shapes {
                 ("mode", __d2.clone()),
                 ("pricing", __sfn::obj([("band", __d3.clone()), ("rate", __d4.clone())])),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(
-                    StateInput::Round([
-                        __d0,
-                        __sfn::Value::from("again"),
-                        __d2,
-                        __d3,
-                        __d4,
-                    ]),
-                ),
-            )
+            *__d1 = __sfn::Value::from("again");
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Round))
         }
-        /// "Mode": Choice state, `examples/tests/workflows/shapes.asl.json:26`.
+        /// "Mode": Choice state, `examples/tests/workflows/shapes.asl.json:26`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_mode(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 5],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1, __d2, __d3, __d4] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, ..] = regs;
             exec.enter_with(
                 "Mode",
                 __sfn::StateKind::Choice,
@@ -486,7 +407,7 @@ pub mod shapes {
                 }
                 if __sfn::test(
                     exec,
-                    &__d2,
+                    __d2,
                     (false, &[], "$.mode"),
                     |__value| __sfn::choice::string_equals(__value, "missing-input"),
                 )? {
@@ -494,7 +415,7 @@ pub mod shapes {
                 }
                 if __sfn::test(
                     exec,
-                    &__d2,
+                    __d2,
                     (false, &[], "$.mode"),
                     |__value| __sfn::choice::string_equals(__value, "missing-field"),
                 )? {
@@ -503,11 +424,11 @@ pub mod shapes {
                 if __sfn::test_path(
                     exec,
                     (
-                        &__d0,
+                        __d0,
                         (false, &[__sfn::path::Step::Field("limit")], "$.order.limit"),
                     ),
                     (
-                        &__d0,
+                        __d0,
                         (false, &[__sfn::path::Step::Field("total")], "$.order.total"),
                     ),
                     __sfn::choice::Op::NumericGreaterThan,
@@ -522,44 +443,15 @@ pub mod shapes {
                 ("mode", __d2.clone()),
                 ("pricing", __sfn::obj([("band", __d3.clone()), ("rate", __d4.clone())])),
             ]));
-            match next {
-                State::Over => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            StateInput::Over([__d0, __d1, __d2, __d3, __d4]),
-                        ),
-                    )
-                }
-                State::BadInputPath => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            StateInput::BadInputPath([__d0, __d1, __d2, __d3, __d4]),
-                        ),
-                    )
-                }
-                State::BadField => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            StateInput::BadField([__d0, __d1, __d2, __d3, __d4]),
-                        ),
-                    )
-                }
-                _ => {
-                    ::core::result::Result::Ok(
-                        __sfn::Step::Next(
-                            StateInput::Within([__d0, __d1, __d2, __d3, __d4]),
-                        ),
-                    )
-                }
-            }
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
         }
-        /// "Bad input path": Pass state, `examples/tests/workflows/shapes.asl.json:36`.
+        /// "Bad input path": Pass state, `examples/tests/workflows/shapes.asl.json:36`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_bad_input_path(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 5],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1, __d2, __d3, __d4] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, ..] = regs;
             exec.enter_with(
                 "Bad input path",
                 __sfn::StateKind::Pass,
@@ -575,7 +467,7 @@ pub mod shapes {
             );
             __sfn::check_path_in(
                 exec,
-                &__d0,
+                __d0,
                 &[__sfn::path::Step::Field("missing")],
                 0usize,
                 (
@@ -595,28 +487,34 @@ pub mod shapes {
                     "pricing",
                     __sfn::obj([("band", __d3.clone()), ("rate", __d4.clone())]),
                 ),
-                ("x", __sfn::part(&__d0, &[__sfn::path::Step::Field("missing")])),
+                ("x", __sfn::part(__d0, &[__sfn::path::Step::Field("missing")])),
             ]));
-            let __v5 = __sfn::part(&__d0, &[__sfn::path::Step::Field("missing")]);
+            let __v5 = __sfn::part(__d0, &[__sfn::path::Step::Field("missing")]);
             ::core::result::Result::Ok(
                 __sfn::Step::End(
                     __sfn::obj([
-                        ("order", __d0),
-                        ("stage", __d1),
-                        ("mode", __d2),
-                        ("pricing", __sfn::obj([("band", __d3), ("rate", __d4)])),
+                        ("order", ::core::mem::take(__d0)),
+                        ("stage", ::core::mem::take(__d1)),
+                        ("mode", ::core::mem::take(__d2)),
+                        (
+                            "pricing",
+                            __sfn::obj([
+                                ("band", ::core::mem::take(__d3)),
+                                ("rate", ::core::mem::take(__d4)),
+                            ]),
+                        ),
                         ("x", __v5),
                     ]),
                 ),
             )
         }
-        /// "Bad field": Pass state, `examples/tests/workflows/shapes.asl.json:37`.
+        /// "Bad field": Pass state, `examples/tests/workflows/shapes.asl.json:37`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_bad_field(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 5],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [mut __d0, __d1, __d2, __d3, __d4] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, ..] = regs;
             exec.enter_with(
                 "Bad field",
                 __sfn::StateKind::Pass,
@@ -630,7 +528,10 @@ pub mod shapes {
                     ),
                 ]),
             );
-            if __sfn::path::get(&__d0, &[__sfn::path::Step::Field("id")]).is_err() {
+            let ::core::result::Result::Ok(__p0) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("id")],
+            ) else {
                 return ::core::result::Result::Err(
                     __sfn::template_miss(
                         exec,
@@ -647,8 +548,11 @@ pub mod shapes {
                         "id.$",
                     ),
                 );
-            }
-            if __sfn::path::get(&__d0, &[__sfn::path::Step::Field("gone")]).is_err() {
+            };
+            let ::core::result::Result::Ok(__p1) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("gone")],
+            ) else {
                 return ::core::result::Result::Err(
                     __sfn::template_miss(
                         exec,
@@ -665,39 +569,33 @@ pub mod shapes {
                         "gone.$",
                     ),
                 );
-            }
+            };
             exec.exit_with(|| __sfn::obj([
-                ("id", __sfn::part(&__d0, &[__sfn::path::Step::Field("id")])),
-                ("gone", __sfn::part(&__d0, &[__sfn::path::Step::Field("gone")])),
+                ("id", __p0.clone()),
+                ("gone", __p1.clone()),
             ]));
             ::core::result::Result::Ok(
                 __sfn::Step::End(
                     __sfn::obj([
                         (
                             "id",
-                            __sfn::path::take(
-                                &mut __d0,
-                                &[__sfn::path::Step::Field("id")],
-                            ),
+                            __sfn::path::take(__d0, &[__sfn::path::Step::Field("id")]),
                         ),
                         (
                             "gone",
-                            __sfn::path::take(
-                                &mut __d0,
-                                &[__sfn::path::Step::Field("gone")],
-                            ),
+                            __sfn::path::take(__d0, &[__sfn::path::Step::Field("gone")]),
                         ),
                     ]),
                 ),
             )
         }
-        /// "Within": Pass state, `examples/tests/workflows/shapes.asl.json:38`.
+        /// "Within": Pass state, `examples/tests/workflows/shapes.asl.json:38`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_within(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 5],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1, __d2, __d3, __d4] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, __d5, ..] = regs;
             exec.enter_with(
                 "Within",
                 __sfn::StateKind::Pass,
@@ -726,26 +624,16 @@ pub mod shapes {
                     ]),
                 ),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(
-                    StateInput::Copy([
-                        __d0,
-                        __d1,
-                        __d2,
-                        __d3,
-                        __d4,
-                        __sfn::Value::Bool(true),
-                    ]),
-                ),
-            )
+            *__d5 = __sfn::Value::Bool(true);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Copy))
         }
-        /// "Over": Pass state, `examples/tests/workflows/shapes.asl.json:39`.
+        /// "Over": Pass state, `examples/tests/workflows/shapes.asl.json:39`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_over(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 5],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1, __d2, __d3, __d4] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, __d5, ..] = regs;
             exec.enter_with(
                 "Over",
                 __sfn::StateKind::Pass,
@@ -774,26 +662,16 @@ pub mod shapes {
                     ]),
                 ),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(
-                    StateInput::Copy([
-                        __d0,
-                        __d1,
-                        __d2,
-                        __d3,
-                        __d4,
-                        __sfn::Value::Bool(false),
-                    ]),
-                ),
-            )
+            *__d5 = __sfn::Value::Bool(false);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Copy))
         }
-        /// "Copy": Pass state, `examples/tests/workflows/shapes.asl.json:40`.
+        /// "Copy": Pass state, `examples/tests/workflows/shapes.asl.json:40`. Its input is an object the compiler knows but for these 6 values, in `regs[..6]`.
         fn state_copy(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 6],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [__d0, __d1, __d2, __d3, __d4, __d5] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, __d5, __d6] = regs;
             exec.enter_with(
                 "Copy",
                 __sfn::StateKind::Pass,
@@ -813,7 +691,7 @@ pub mod shapes {
             );
             __sfn::check_path_in(
                 exec,
-                &__d0,
+                __d0,
                 &[__sfn::path::Step::Field("id")],
                 0usize,
                 (
@@ -834,24 +712,20 @@ pub mod shapes {
                     "checks",
                     __sfn::obj([
                         ("limit", __sfn::obj([("ok", __d5.clone())])),
-                        ("id", __sfn::part(&__d0, &[__sfn::path::Step::Field("id")])),
+                        ("id", __sfn::part(__d0, &[__sfn::path::Step::Field("id")])),
                     ]),
                 ),
             ]));
-            let __v6 = __sfn::part(&__d0, &[__sfn::path::Step::Field("id")]);
-            ::core::result::Result::Ok(
-                __sfn::Step::Next(
-                    StateInput::Finish([__d0, __d1, __d2, __d3, __d4, __d5, __v6]),
-                ),
-            )
+            *__d6 = __sfn::part(__d0, &[__sfn::path::Step::Field("id")]);
+            ::core::result::Result::Ok(__sfn::Step::Next(State::Finish))
         }
-        /// "Finish": Pass state, `examples/tests/workflows/shapes.asl.json:41`.
+        /// "Finish": Pass state, `examples/tests/workflows/shapes.asl.json:41`. Its input is an object the compiler knows but for these 7 values, in `regs[..7]`.
         fn state_finish(
             &self,
             exec: &mut __sfn::Exec,
-            data: [::sfn_runtime::Value; 7],
-        ) -> ::core::result::Result<__sfn::Step<StateInput>, ::sfn_runtime::Error> {
-            let [mut __d0, __d1, __d2, __d3, __d4, __d5, __d6] = data;
+            regs: &mut [::sfn_runtime::Value; 7],
+        ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
+            let [__d0, __d1, __d2, __d3, __d4, __d5, __d6] = regs;
             exec.enter_with(
                 "Finish",
                 __sfn::StateKind::Pass,
@@ -872,7 +746,10 @@ pub mod shapes {
                     ),
                 ]),
             );
-            if __sfn::path::get(&__d0, &[__sfn::path::Step::Field("total")]).is_err() {
+            let ::core::result::Result::Ok(__p0) = __sfn::path::get(
+                __d0,
+                &[__sfn::path::Step::Field("total")],
+            ) else {
                 return ::core::result::Result::Err(
                     __sfn::template_miss(
                         exec,
@@ -896,7 +773,7 @@ pub mod shapes {
                         "total.$",
                     ),
                 );
-            }
+            };
             exec.exit_with(|| __sfn::obj([
                 (
                     "summary",
@@ -913,7 +790,7 @@ pub mod shapes {
                         ("id", __d6.clone()),
                     ]),
                 ),
-                ("total", __sfn::part(&__d0, &[__sfn::path::Step::Field("total")])),
+                ("total", __p0.clone()),
             ]));
             let __v0 = __d6.clone();
             ::core::result::Result::Ok(
@@ -921,21 +798,22 @@ pub mod shapes {
                     __sfn::obj([
                         (
                             "summary",
-                            __sfn::obj([("id", __v0), ("band", __d3), ("stage", __d1)]),
+                            __sfn::obj([
+                                ("id", __v0),
+                                ("band", ::core::mem::take(__d3)),
+                                ("stage", ::core::mem::take(__d1)),
+                            ]),
                         ),
                         (
                             "checks",
                             __sfn::obj([
-                                ("limit", __sfn::obj([("ok", __d5)])),
-                                ("id", __d6),
+                                ("limit", __sfn::obj([("ok", ::core::mem::take(__d5))])),
+                                ("id", ::core::mem::take(__d6)),
                             ]),
                         ),
                         (
                             "total",
-                            __sfn::path::take(
-                                &mut __d0,
-                                &[__sfn::path::Step::Field("total")],
-                            ),
+                            __sfn::path::take(__d0, &[__sfn::path::Step::Field("total")]),
                         ),
                     ]),
                 ),

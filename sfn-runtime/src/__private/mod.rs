@@ -25,8 +25,8 @@ pub use fanout::{
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
 pub use value::{
-    arr, check_template_paths, obj, part, take_part, template_context_path, template_item_path,
-    template_item_ref, template_miss, template_path, template_ref,
+    Reg, arr, check_template_paths, obj, part, regs, take_part, template_context_path,
+    template_item_path, template_item_ref, template_miss, template_path, template_ref,
 };
 
 pub use crate::choice;

@@ -76,6 +76,48 @@ pub fn take_part(slot: &mut Cow<'_, Value>, steps: &[Step]) -> Value {
     }
 }
 
+/// A register of a run loop: the slot that holds (a part of) the data of
+/// the current state. Registers are `Value`s, or `Cow<Value>`s in a block
+/// whose data may borrow from the Map state that runs it.
+pub trait Reg: Default {
+    /// The register's value, owned, leaving the register empty (`null`).
+    fn take_value(&mut self) -> Value;
+    /// A register holding `value`.
+    fn of(value: Value) -> Self;
+}
+
+impl Reg for Value {
+    #[inline]
+    fn take_value(&mut self) -> Value {
+        std::mem::take(self)
+    }
+
+    #[inline]
+    fn of(value: Value) -> Self {
+        value
+    }
+}
+
+impl Reg for Cow<'_, Value> {
+    #[inline]
+    fn take_value(&mut self) -> Value {
+        std::mem::take(self).into_owned()
+    }
+
+    #[inline]
+    fn of(value: Value) -> Self {
+        Cow::Owned(value)
+    }
+}
+
+/// The `K` registers of a run loop, the first ones holding `input` (the
+/// slots of its first state's input, or that input whole) and the rest empty.
+#[inline]
+pub fn regs<T: Reg, const N: usize, const K: usize>(input: [T; N]) -> [T; K] {
+    let mut input = input.into_iter();
+    std::array::from_fn(|_| input.next().unwrap_or_default())
+}
+
 /// The value of a `"key.$": "$$…"` template member, read from the context object.
 pub fn template_context_path(
     exec: &Exec,
