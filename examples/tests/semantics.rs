@@ -191,6 +191,39 @@ impl errors::Handlers for Echo {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_result_selector_moves_its_one_path_out_of_the_result() {
+    // §2.1 and §2.3: ResultSelector builds its object from the task result;
+    // §2.4: ResultPath puts it in the state's input, whose members stay in order.
+    let output = errors::Workflow::new(Echo)
+        .run(json!({"kind": "selected", "payload": {"value": [1, {"deep": true}]}}))
+        .await
+        .unwrap();
+    assert_eq!(
+        output.to_string(),
+        r#"{"kind":"selected","payload":{"value":[1,{"deep":true}]},"selected":{"tag":"selected","found":[1,{"deep":true}]}}"#
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_missing_result_selector_path_quotes_the_whole_result() {
+    // §2.3 and §6.1: States.Runtime, not caught by States.ALL; the message
+    // quotes the task result the selector read, whole.
+    let err = errors::Workflow::new(Echo)
+        .run(json!({"kind": "missing-selected", "other": {"a": 1}}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.error.as_deref(), Some("States.Runtime"));
+    assert_eq!(
+        err.cause.as_deref(),
+        Some(
+            "An error occurred while executing the state 'NeedsSelected' (entered at the event id #4). \
+             The JSONPath '$.no_such_field' specified for the field 'id.$' could not be found in the input \
+             '{\"kind\":\"missing-selected\",\"other\":{\"a\":1}}'"
+        )
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_missing_parameter_path_is_an_uncatchable_runtime_error() {
     // §2.2 and §6.1: States.Runtime, never caught, not even by States.ALL.
     let err = errors::Workflow::new(Echo)

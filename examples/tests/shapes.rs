@@ -127,7 +127,7 @@ mod registers {
 
     #[test]
     fn values_that_trade_places_keep_their_own() {
-        // §6.2: each Parameters field takes the value at its path in the
+        // §2.3: each Parameters field takes the value at its path in the
         // state's input, so swapping `a` and `b` twice puts them back, and
         // the member order is the template's.
         let rt = tokio::runtime::Builder::new_current_thread()

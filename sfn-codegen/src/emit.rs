@@ -725,19 +725,20 @@ fn template_moving(
     owned: TokenStream,
     target: TokenStream,
 ) -> TokenStream {
-    fn build(t: &Template) -> TokenStream {
+    fn build(t: &Template, only: bool) -> TokenStream {
         match t {
             Template::Object(members) => {
                 let members = members.iter().map(|(k, v)| {
-                    let v = build(v);
+                    let v = build(v, only);
                     quote! { (#k, #v) }
                 });
                 quote! { __sfn::obj([#(#members),*]) }
             }
             Template::Array(items) => {
-                let items = items.iter().map(build);
+                let items = items.iter().map(|t| build(t, only));
                 quote! { __sfn::arr([#(#items),*]) }
             }
+            Template::Path { .. } if only => quote! { __taken },
             Template::Path { path, .. } if path.root == Root::Input => {
                 let steps = steps_tokens(&path.steps);
                 quote! { __sfn::path::take(&mut __source, #steps) }
@@ -745,12 +746,35 @@ fn template_moving(
             other => template(other, &quote! { &__source }),
         }
     }
+    // A template whose only non-literal member is one path moves its value
+    // out with one lookup: nothing else can fail after it.
+    fn literal_but_paths(t: &Template) -> bool {
+        match t {
+            Template::Literal(_) => true,
+            Template::Object(members) => members.iter().all(|(_, v)| literal_but_paths(v)),
+            Template::Array(items) => items.iter().all(literal_but_paths),
+            Template::Path { path, .. } => path.root == Root::Input,
+            Template::Intrinsic { .. } => false,
+        }
+    }
+    if let [(p, field)] = paths
+        && literal_but_paths(t)
+    {
+        let steps = steps_tokens(&p.steps);
+        let text = &p.text;
+        let value = build(t, true);
+        return quote! {
+            let mut __source = #owned;
+            let __taken = __sfn::template_take(exec, &mut __source, #steps, #text, #field)?;
+            let #target = #value;
+        };
+    }
     let checks = paths.iter().map(|(p, field)| {
         let steps = steps_tokens(&p.steps);
         let text = &p.text;
         quote! { (#steps, #text, #field) }
     });
-    let value = build(t);
+    let value = build(t, false);
     quote! {
         let mut __source = #owned;
         __sfn::check_template_paths(exec, &__source, &[#(#checks),*])?;

@@ -390,32 +390,17 @@ pub mod order {
                 };
                 let result = result?;
                 let mut __source = result;
-                __sfn::check_template_paths(
+                let __taken = __sfn::template_take(
                     exec,
-                    &__source,
+                    &mut __source,
                     &[
-                        (
-                            &[
-                                __sfn::path::Step::Field("Payload"),
-                                __sfn::path::Step::Field("chargeId"),
-                            ],
-                            "$.Payload.chargeId",
-                            "chargeId.$",
-                        ),
+                        __sfn::path::Step::Field("Payload"),
+                        __sfn::path::Step::Field("chargeId"),
                     ],
+                    "$.Payload.chargeId",
+                    "chargeId.$",
                 )?;
-                let result = __sfn::obj([
-                    (
-                        "chargeId",
-                        __sfn::path::take(
-                            &mut __source,
-                            &[
-                                __sfn::path::Step::Field("Payload"),
-                                __sfn::path::Step::Field("chargeId"),
-                            ],
-                        ),
-                    ),
-                ]);
+                let result = __sfn::obj([("chargeId", __taken)]);
                 ::core::result::Result::Ok(result)
             }
                 .await;

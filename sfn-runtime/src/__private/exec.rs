@@ -113,6 +113,9 @@ pub struct Exec {
     /// branches have ended.
     top: bool,
     entered_any: bool,
+    /// Whether no state needs the clock and no history is recorded, so that
+    /// entering and leaving a state only counts event ids.
+    plain: bool,
     state: &'static str,
     state_kind: StateKind,
     entered_event: u64,
@@ -204,6 +207,7 @@ impl Exec {
             alone: true,
             top: true,
             entered_any: false,
+            plain: !timed,
             state: "",
             state_kind: StateKind::Pass,
             entered_event: 0,
@@ -241,6 +245,7 @@ impl Exec {
             alone,
             top: false,
             entered_any: true,
+            plain: self.plain,
             state: "",
             state_kind: StateKind::Pass,
             entered_event: 0,
@@ -296,7 +301,25 @@ impl Exec {
     }
 
     /// Emits one event; `details` is only called when the history is recorded.
+    #[inline]
     pub fn event(&mut self, kind: &'static str, details: impl FnOnce(&Exec) -> Map<String, Value>) {
+        if self.plain {
+            self.count_event();
+        } else {
+            self.record(kind, details);
+        }
+    }
+
+    /// Counts one event that nobody records.
+    #[inline]
+    fn count_event(&mut self) {
+        self.last_event = self.next_event_id();
+        self.count = self.last_event;
+    }
+
+    /// [`Exec::event`] when the history may be recorded.
+    #[inline(never)]
+    fn record(&mut self, kind: &'static str, details: impl FnOnce(&Exec) -> Map<String, Value>) {
         let previous = self.last_event;
         let Some(history) = &self.shared.history else {
             self.last_event = self.next_event_id();
@@ -328,7 +351,28 @@ impl Exec {
 
     /// [`Exec::enter`] for a state whose input is held in parts: `input`
     /// builds it, and is only called when the history is recorded.
+    #[inline]
     pub fn enter_with(
+        &mut self,
+        name: &'static str,
+        kind: StateKind,
+        input: impl FnOnce() -> Value,
+    ) {
+        if self.plain && self.entered_any && self.task_token.is_none() {
+            self.state = name;
+            self.state_kind = kind;
+            self.retry_count = 0;
+            self.count_event();
+            self.entered_event = self.last_event;
+        } else {
+            self.enter_recorded(name, kind, input);
+        }
+    }
+
+    /// [`Exec::enter_with`] when the clock or the history is needed, or
+    /// for the first state.
+    #[inline(never)]
+    fn enter_recorded(
         &mut self,
         name: &'static str,
         kind: StateKind,
@@ -368,6 +412,7 @@ impl Exec {
 
     /// [`Exec::exit`] for an output held in parts: `output` builds it, and is
     /// only called when the history is recorded.
+    #[inline]
     pub fn exit_with(&mut self, output: impl FnOnce() -> Value) {
         let name = self.state;
         self.event(self.state_kind.exited(), |_| {

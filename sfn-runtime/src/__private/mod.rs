@@ -27,6 +27,7 @@ pub use task::{ResourceKind, TaskSpec, invoke};
 pub use value::{
     Reg, arr, check_template_paths, obj, part, regs, take_part, template_context_path,
     template_item_path, template_item_ref, template_miss, template_path, template_ref,
+    template_take,
 };
 
 pub use crate::choice;

@@ -108,22 +108,23 @@ fn step_one<'v>(node: &'v Value, step: &Step) -> Option<&'v Value> {
 /// Moves the node at a definite path out of `root`, leaving `null`; a miss
 /// gives `null` (callers check the path first).
 pub fn take(root: &mut Value, steps: &[Step]) -> Value {
+    get_mut(root, steps).map(std::mem::take).unwrap_or_default()
+}
+
+/// The node at the definite path `steps` in `root`, to change in place.
+pub fn get_mut<'v>(root: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
     let mut node = root;
     for step in steps {
-        let next = match (step, node) {
-            (Step::Field(name), Value::Object(map)) => map.get_mut(*name),
+        node = match (step, node) {
+            (Step::Field(name), Value::Object(map)) => map.get_mut(*name)?,
             (Step::Index(i), Value::Array(items)) => {
                 let len = items.len();
-                resolve_index(*i, len).and_then(|i| items.get_mut(i))
+                items.get_mut(resolve_index(*i, len)?)?
             }
-            _ => None,
+            _ => return None,
         };
-        match next {
-            Some(next) => node = next,
-            None => return Value::Null,
-        }
     }
-    std::mem::take(node)
+    Some(node)
 }
 
 fn resolve_index(i: i64, len: usize) -> Option<usize> {

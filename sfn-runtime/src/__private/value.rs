@@ -152,6 +152,23 @@ pub fn check_template_paths(
     Ok(())
 }
 
+/// Moves the value of a template's only `"key.$": "$…"` member out of
+/// `source`, which is not needed after the template: one lookup where a
+/// check and a move would make two. A miss is the `States.Runtime` error
+/// that quotes `source`, still whole.
+pub fn template_take(
+    exec: &Exec,
+    source: &mut Value,
+    steps: &[Step],
+    text: &str,
+    field: &str,
+) -> Result<Value, crate::Error> {
+    match path::get_mut(source, steps) {
+        Some(found) => Ok(std::mem::take(found)),
+        None => Err(template_miss(exec, source, text, field)),
+    }
+}
+
 /// The value of a `"key.$": "$$.Map.Item.Value…"` member of a Map's
 /// ItemSelector: `steps` (those after `Value`) read from the current item.
 pub fn template_item_path(
