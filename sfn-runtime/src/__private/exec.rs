@@ -238,10 +238,10 @@ impl Exec {
     /// A new state machine of this execution, started now by the current
     /// state, over `shared` (this execution's).
     fn child(&self, shared: Arc<Shared>, alone: bool) -> Exec {
-        Exec {
+        let mut child = Exec {
             shared,
-            last_event: self.last_event,
-            count: self.count,
+            last_event: 0,
+            count: 0,
             alone,
             top: false,
             entered_any: true,
@@ -253,7 +253,26 @@ impl Exec {
             retry_count: 0,
             task_token: None,
             map_item: None,
-        }
+        };
+        child.restart(self, alone);
+        child
+    }
+
+    /// Makes this view of the execution a new state machine started now by
+    /// `parent`'s current state, as [`Exec::child`] builds one, in place.
+    #[inline]
+    fn restart(&mut self, parent: &Exec, alone: bool) {
+        self.last_event = parent.last_event;
+        self.count = parent.count;
+        self.alone = alone;
+        self.entered_any = true;
+        self.state = "";
+        self.state_kind = StateKind::Pass;
+        self.entered_event = 0;
+        self.entered_at = parent.entered_at;
+        self.retry_count = 0;
+        self.task_token = None;
+        self.map_item = None;
     }
 
     /// After branches ran: the next event follows the newest one of the execution.
@@ -603,20 +622,24 @@ impl Exec {
 /// as futures (each completes when first polled, in the same order).
 #[derive(Debug, Default)]
 pub struct Inline {
-    /// The execution's shared part, kept from one run to the next.
-    shared: Option<Arc<Shared>>,
+    /// The view the runs use, kept from one run to the next.
+    child: Option<Exec>,
 }
 
 impl Inline {
     /// Runs one branch or iteration started now by `exec`'s state, with a
     /// fresh current state, as [`Exec::branch`] would start it.
     pub fn run<T>(&mut self, exec: &mut Exec, run: impl FnOnce(&mut Exec) -> T) -> T {
-        let shared = self
-            .shared
-            .take()
-            .unwrap_or_else(|| Arc::clone(&exec.shared));
-        let mut child = exec.child(shared, exec.alone);
-        let out = run(&mut child);
+        let child = match &mut self.child {
+            Some(child) => {
+                child.restart(exec, exec.alone);
+                child
+            }
+            None => self
+                .child
+                .insert(exec.child(Arc::clone(&exec.shared), exec.alone)),
+        };
+        let out = run(child);
         if exec.alone {
             if child.alone {
                 exec.count = child.count;
@@ -626,7 +649,6 @@ impl Inline {
                 exec.alone = false;
             }
         }
-        self.shared = Some(child.shared);
         out
     }
 }
