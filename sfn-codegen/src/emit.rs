@@ -180,7 +180,7 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     let nested = m.blocks.iter().skip(1).map(|b| {
         let name = ident(&b.fn_name);
         let body = emit_run_loop(b);
-        let input = shape_type(b, &b.entry);
+        let input = shape_type(b, b.entry());
         let lt = lifetime(b);
         if b.runs_inline() {
             let doc = format!(
@@ -287,8 +287,8 @@ fn emit_run_loop(b: &Block<'_>) -> TokenStream {
     let arms = b.states.iter().map(|s| emit_arm(b, s));
     let regs = regs_type(b);
     let width = b.width();
-    let init = match (b.entry.is_known(), width) {
-        (true, k) if k == b.entry.slots() => quote! { input },
+    let init = match (b.entry().is_known(), width) {
+        (true, k) if k == b.entry().slots() => quote! { input },
         (true, _) => quote! { __sfn::regs(input) },
         (false, 1) => quote! { [input] },
         (false, _) => quote! { __sfn::regs([input]) },
@@ -1475,7 +1475,7 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
     // `$$.Map.Item` from its `__index` and `__item` arguments; without one,
     // each owned item is an iteration's input.
     let processor = &m.blocks[s.blocks[0]];
-    let entry = &processor.entry;
+    let entry = processor.entry();
     let select = match &map.item_selector {
         Some(t) => {
             // The iteration's input is one value, or passed in parts: one
@@ -1945,54 +1945,42 @@ fn choice_goto(
     mut put: impl FnMut(usize) -> TokenStream,
 ) -> TokenStream {
     let ty = ident(&b.enum_name);
-    let targets = choice_targets(b, c);
-    let puts: Vec<TokenStream> = targets.iter().map(|t| put(*t)).collect();
-    // When every target finds its input where the state leaves its output
-    // (the same statements put it there), one return serves them all.
-    if let Some((first, rest)) = puts.split_first()
-        && rest.iter().all(|p| p.to_string() == first.to_string())
-    {
-        return quote! {
-            #first
-            ::core::result::Result::Ok(__sfn::Step::Next(next))
-        };
-    }
-    let go = |t: usize| {
-        let i = targets.iter().position(|x| *x == t).unwrap_or_default();
-        let put = &puts[i];
-        let next = next_state(b, t);
-        quote! { #put #next }
-    };
-    match targets.split_last() {
+    let puts: Vec<(usize, TokenStream)> = choice_targets(b, c)
+        .into_iter()
+        .map(|t| (t, put(t)))
+        .collect();
+    let Some((last, others)) = puts.split_last() else {
         // Validation requires at least one rule.
-        None => quote! {
+        return quote! {
             ::core::result::Result::Err(exec.runtime_error(
                 "Failed to transition out of the state. The state does not point to a next state.",
             ))
-        },
-        Some((last, [])) => {
-            let body = go(*last);
-            quote! {
-                let _ = next;
-                #body
-            }
-        }
-        Some((last, rest)) => {
-            let arms: Vec<TokenStream> = rest
-                .iter()
-                .map(|t| {
-                    let v = ident(&b.states[*t].variant);
-                    let body = go(*t);
-                    quote! { #ty::#v => { #body } }
-                })
-                .collect();
-            let body = go(*last);
-            quote! {
-                match next {
-                    #(#arms)*
-                    _ => { #body }
-                }
-            }
+        };
+    };
+    // When every target finds its input where the state leaves its output
+    // (the same statements put it there), one return serves them all.
+    let shared = last.1.to_string();
+    if others.iter().all(|(_, p)| p.to_string() == shared) {
+        let put = &last.1;
+        return quote! {
+            #put
+            ::core::result::Result::Ok(__sfn::Step::Next(next))
+        };
+    }
+    let go = |(t, put): &(usize, TokenStream)| {
+        let next = next_state(b, *t);
+        quote! { #put #next }
+    };
+    let arms = others.iter().map(|target| {
+        let v = ident(&b.states[target.0].variant);
+        let body = go(target);
+        quote! { #ty::#v => { #body } }
+    });
+    let body = go(last);
+    quote! {
+        match next {
+            #(#arms)*
+            _ => { #body }
         }
     }
 }

@@ -58,8 +58,6 @@ pub struct Block<'d> {
     pub file: String,
     /// Each state's input shape (see [`crate::shape`]), by state index.
     pub inputs: Vec<Shape>,
-    /// The shape of the block's input: a Map's ItemSelector builds it in parts.
-    pub entry: Shape,
     /// Whether the block's slots may borrow from the Map state that runs it
     /// (`Cow<'i, Value>`): its entry is in parts and no state of it waits, so
     /// its iterations are plain calls made while the Map's input is borrowed.
@@ -72,6 +70,12 @@ impl Block<'_> {
     /// function that a Parallel or Map state calls inline (see `__sfn::Inline`).
     pub fn runs_inline(&self) -> bool {
         self.states.iter().all(|s| !awaits(s.body))
+    }
+
+    /// The shape of the block's input, which its start state receives: a
+    /// Map's ItemSelector builds it in parts.
+    pub fn entry(&self) -> &Shape {
+        &self.inputs[self.start]
     }
 
     /// How many registers its run loop has: the most slots of any state's
@@ -192,7 +196,6 @@ impl<'d> Lowerer<'d, '_> {
             states: Vec::new(),
             start: 0,
             inputs: Vec::new(),
-            entry: Shape::Any,
             borrows: false,
             enum_name,
             fn_name,
@@ -325,7 +328,6 @@ impl<'d> Lowerer<'d, '_> {
             block.inputs = crate::shape::analyse(block, &Shape::Any);
         } else {
             block.borrows = entry.is_known() && block.runs_inline();
-            block.entry = entry;
         }
         index
     }

@@ -116,9 +116,9 @@ enum Use {
 struct Slot {
     /// The expression of its value.
     expr: TokenStream,
-    /// The local it is when that local is already in the slot's register,
-    /// where it stays: the slot needs no code.
-    stays: Option<usize>,
+    /// Whether it is the local already in its register, which stays there:
+    /// the slot needs no code.
+    stays: bool,
     /// The locals its expression reads.
     reads: Vec<usize>,
 }
@@ -269,10 +269,7 @@ fn build_slots(
                 }
                 t => build(t, &mut next, &mut value),
             };
-            let stays = match t {
-                Tree::Local(l) if stays[*l] => Some(*l),
-                _ => None,
-            };
+            let stays = matches!(t, Tree::Local(l) if stays[*l]);
             let reads = leaves[range].iter().map(|(l, _)| *l).collect();
             Slot { expr, stays, reads }
         })
@@ -309,7 +306,7 @@ fn put(
     let mut now = Vec::new();
     let mut later = Vec::new();
     for (j, slot) in slots.iter().enumerate() {
-        if slot.stays.is_some() {
+        if slot.stays {
             continue;
         }
         let reg = locals.name(j);

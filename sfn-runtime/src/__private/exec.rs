@@ -341,8 +341,7 @@ impl Exec {
     fn record(&mut self, kind: &'static str, details: impl FnOnce(&Exec) -> Map<String, Value>) {
         let previous = self.last_event;
         let Some(history) = &self.shared.history else {
-            self.last_event = self.next_event_id();
-            self.count = self.last_event;
+            self.count_event();
             return;
         };
         let details = details(self);

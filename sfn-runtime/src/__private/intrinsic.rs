@@ -210,14 +210,16 @@ fn bucket_key(value: &Value, out: &mut String) {
 // ---------------------------------------------------------------------------
 
 /// A piece of a `States.Format` template.
-enum Segment {
-    /// Literal text, escapes resolved.
-    Text(String),
+#[derive(Clone, Copy)]
+enum Piece {
+    /// One character of literal text, escapes resolved.
+    Char(char),
     /// An unescaped `{}`.
     Placeholder,
 }
 
-/// Splits a template into literal text and `{}` placeholders.
+/// Walks a template, giving `each` its literal characters and `{}`
+/// placeholders in order, without building anything.
 ///
 /// `\'`, `\{`, `\}` and `\\` stand for the character after the backslash. A
 /// backslash before any other character (or at the end) is kept as a literal
@@ -225,33 +227,24 @@ enum Segment {
 /// other escapes), and a template read from a path is data, so a Windows path
 /// or a `\n` in it survives unchanged. A `{` or `}` that is not part of `{}`
 /// is literal text.
-fn parse_template(template: &str) -> Vec<Segment> {
-    let mut segments = Vec::new();
-    let mut text = String::new();
+fn scan_template(template: &str, mut each: impl FnMut(Piece)) {
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\\' => match chars.peek() {
                 Some(&next @ ('\'' | '{' | '}' | '\\')) => {
                     chars.next();
-                    text.push(next);
+                    each(Piece::Char(next));
                 }
-                _ => text.push('\\'),
+                _ => each(Piece::Char('\\')),
             },
             '{' if chars.peek() == Some(&'}') => {
                 chars.next();
-                if !text.is_empty() {
-                    segments.push(Segment::Text(std::mem::take(&mut text)));
-                }
-                segments.push(Segment::Placeholder);
+                each(Piece::Placeholder);
             }
-            _ => text.push(c),
+            _ => each(Piece::Char(c)),
         }
     }
-    if !text.is_empty() {
-        segments.push(Segment::Text(text));
-    }
-    segments
 }
 
 /// Appends the `States.Format` form of `value`: strings without quotes,
@@ -310,11 +303,12 @@ pub fn format(template: &Value, args: &[Value]) -> Outcome {
 /// [`format`] with borrowed arguments, as generated code passes them.
 pub fn format_refs(template: &Value, args: &[&Value]) -> Outcome {
     let template = string_arg("Format", "the template", template)?;
-    let segments = parse_template(template);
-    let holes = segments
-        .iter()
-        .filter(|s| matches!(s, Segment::Placeholder))
-        .count();
+    let mut holes = 0;
+    scan_template(template, |piece| {
+        if let Piece::Placeholder = piece {
+            holes += 1;
+        }
+    });
     if holes != args.len() {
         return Err(invalid(
             "Format",
@@ -329,16 +323,14 @@ pub fn format_refs(template: &Value, args: &[&Value]) -> Outcome {
     }
     let mut out = String::with_capacity(template.len());
     let mut args = args.iter();
-    for segment in &segments {
-        match segment {
-            Segment::Text(text) => out.push_str(text),
-            Segment::Placeholder => {
-                if let Some(arg) = args.next() {
-                    format_value(arg, &mut out);
-                }
+    scan_template(template, |piece| match piece {
+        Piece::Char(c) => out.push(c),
+        Piece::Placeholder => {
+            if let Some(arg) = args.next() {
+                format_value(arg, &mut out);
             }
         }
-    }
+    });
     Ok(Value::String(out))
 }
 
