@@ -293,6 +293,11 @@ fn emit_run_loop(b: &Block<'_>) -> TokenStream {
         (false, 1) => quote! { [input] },
         (false, _) => quote! { __sfn::regs([input]) },
     };
+    let output = if b.borrows {
+        quote! { __sfn::Reg::take_value(&mut regs[0]) }
+    } else {
+        quote! { ::core::mem::take(&mut regs[0]) }
+    };
     quote! {
         let mut regs: #regs = #init;
         let mut state = #ty::#start;
@@ -302,7 +307,7 @@ fn emit_run_loop(b: &Block<'_>) -> TokenStream {
             };
             match step? {
                 __sfn::Step::Next(next) => state = next,
-                __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                __sfn::Step::End => return ::core::result::Result::Ok(#output),
             }
         }
     }
@@ -360,6 +365,13 @@ fn put_whole(b: &Block<'_>, data: TokenStream) -> TokenStream {
     } else {
         quote! { regs[0] = #data; }
     }
+}
+
+/// The statements that end a state's function by ending its block with the
+/// output held whole in `data`.
+fn end_whole(b: &Block<'_>, data: TokenStream) -> TokenStream {
+    let put = put_whole(b, data);
+    quote! { #put ::core::result::Result::Ok(__sfn::Step::End) }
 }
 
 /// The value a state function returns to go on to state `target`, whose
@@ -911,7 +923,7 @@ fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> Toke
 fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
     match t {
         Transition::Next(target) => goto_whole(b, b.target(target), quote! { data }),
-        Transition::End => quote! { ::core::result::Result::Ok(__sfn::Step::End(data)) },
+        Transition::End => end_whole(b, quote! { data }),
     }
 }
 
@@ -924,7 +936,10 @@ fn transition_early(b: &Block<'_>, t: &Transition) -> TokenStream {
             let next = next_state(b, b.target(target));
             quote! { #put return #next; }
         }
-        Transition::End => quote! { return ::core::result::Result::Ok(__sfn::Step::End(data)); },
+        Transition::End => {
+            let put = put_whole(b, quote! { data });
+            quote! { #put return ::core::result::Result::Ok(__sfn::Step::End); }
+        }
     }
 }
 
@@ -955,7 +970,7 @@ fn emit_state(m: &Machine<'_>, b: &Block<'_>, index: usize, s: &StateIr<'_>) -> 
         Body::Task(t) => emit_task(m, b, s, t),
         Body::Choice(c) => emit_choice(b, c),
         Body::Wait(w) => emit_wait(b, w),
-        Body::Succeed(io) => emit_succeed(io),
+        Body::Succeed(io) => emit_succeed(b, io),
         Body::Fail(f) => emit_fail(f),
         Body::Parallel(p) => emit_parallel(m, b, s, p),
         Body::Map(map) => emit_map(m, b, s, map),
@@ -2015,14 +2030,15 @@ fn emit_wait(b: &Block<'_>, w: &Wait) -> TokenStream {
     }
 }
 
-fn emit_succeed(io: &Io) -> TokenStream {
+fn emit_succeed(b: &Block<'_>, io: &Io) -> TokenStream {
     let input = input_path(io, false);
     let out = output_path(io, quote! { input });
+    let end = end_whole(b, quote! { data });
     quote! {
         #input
         data = #out;
         exec.exit(&data);
-        ::core::result::Result::Ok(__sfn::Step::End(data))
+        #end
     }
 }
 

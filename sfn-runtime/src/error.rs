@@ -36,8 +36,14 @@ pub mod names {
 /// Task handlers return it to fail a task; Retry and Catch match on
 /// [`name`](Error::name). A Fail state without `Error` produces an error whose
 /// name is empty, which an execution reports as having no error name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Error {
+///
+/// It is one pointer wide, so that the `Result`s every state returns stay
+/// small on the path where nothing fails.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Error(Box<Parts>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Parts {
     name: Cow<'static, str>,
     cause: Option<String>,
 }
@@ -45,60 +51,64 @@ pub struct Error {
 impl Error {
     /// An error with a name and a cause.
     pub fn new(name: impl Into<Cow<'static, str>>, cause: impl Into<String>) -> Self {
-        Error {
-            name: name.into(),
-            cause: Some(cause.into()),
-        }
+        Error::from_name(name.into(), Some(cause.into()))
     }
 
     /// An error with a name and no cause.
     pub fn named(name: impl Into<Cow<'static, str>>) -> Self {
-        Error {
-            name: name.into(),
-            cause: None,
-        }
+        Error::from_name(name.into(), None)
     }
 
     /// An error whose name and cause may both be absent (a Fail state's result).
     pub fn from_parts(name: Option<String>, cause: Option<String>) -> Self {
-        Error {
-            name: name.map(Cow::Owned).unwrap_or(Cow::Borrowed("")),
-            cause,
-        }
+        Error::from_name(name.map(Cow::Owned).unwrap_or(Cow::Borrowed("")), cause)
+    }
+
+    fn from_name(name: Cow<'static, str>, cause: Option<String>) -> Self {
+        Error(Box::new(Parts { name, cause }))
     }
 
     /// The error name that `ErrorEquals` matches on; empty when a Fail state gave none.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.0.name
     }
 
     /// The human-readable cause, if any.
     pub fn cause(&self) -> Option<&str> {
-        self.cause.as_deref()
+        self.0.cause.as_deref()
     }
 
     /// `true` for `States.Runtime`, which nothing can retry or catch.
     pub fn is_runtime(&self) -> bool {
-        self.name == names::RUNTIME
+        self.0.name == names::RUNTIME
     }
 
     /// The Error Output object a catcher receives: `{"Error": …, "Cause": …}`.
     pub fn to_output(&self) -> serde_json::Value {
         let mut map = serde_json::Map::with_capacity(2);
-        map.insert("Error".into(), self.name.as_ref().into());
-        map.insert("Cause".into(), self.cause.as_deref().unwrap_or("").into());
+        map.insert("Error".into(), self.0.name.as_ref().into());
+        map.insert("Cause".into(), self.0.cause.as_deref().unwrap_or("").into());
         serde_json::Value::Object(map)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("name", &self.0.name)
+            .field("cause", &self.0.cause)
+            .finish()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = if self.name.is_empty() {
+        let name = if self.0.name.is_empty() {
             "(no error name)"
         } else {
-            &self.name
+            &self.0.name
         };
-        match &self.cause {
+        match &self.0.cause {
             Some(cause) => write!(f, "{name}: {cause}"),
             None => f.write_str(name),
         }

@@ -296,9 +296,10 @@ fn put(
     };
     if target.is_none() {
         let v = slots.first().map(|s| &s.expr);
+        let end = super::end_whole(b, quote! { #v });
         return quote! {
             #(#stmts)*
-            ::core::result::Result::Ok(__sfn::Step::End(#v))
+            #end
         };
     }
     // A register is written as soon as no later slot reads the value it

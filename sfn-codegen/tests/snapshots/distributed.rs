@@ -130,7 +130,11 @@ pub mod distributed {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -150,7 +154,11 @@ pub mod distributed {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -265,7 +273,8 @@ pub mod distributed {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Summarise batch": Pass state, `examples/tests/workflows/distributed.asl.json:17`. Its input is `regs[0]`.
         fn state_summarise_batch(
@@ -327,7 +336,8 @@ pub mod distributed {
             ]);
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

@@ -112,7 +112,11 @@ pub mod hello {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -175,7 +179,8 @@ pub mod hello {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

@@ -121,7 +121,11 @@ pub mod inline_map {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -142,7 +146,11 @@ pub mod inline_map {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            __sfn::Reg::take_value(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -218,7 +226,8 @@ pub mod inline_map {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Big?": Choice state, `examples/tests/workflows/inline_map.asl.json:18`. Its input is an object the compiler knows but for these 4 values, in `regs[..4]`.
         fn state_big<'i>(
@@ -283,16 +292,15 @@ pub mod inline_map {
                 ("kind", __sfn::Value::from("fixed")),
             ]));
             let __v0 = __d1.clone();
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([
-                        ("item", __v0.into_owned()),
-                        ("again", ::core::mem::take(__d1).into_owned()),
-                        ("tag", ::core::mem::take(__d3).into_owned()),
-                        ("kind", __sfn::Value::from("fixed")),
-                    ]),
-                ),
-            )
+            regs[0] = ::std::borrow::Cow::Owned(
+                __sfn::obj([
+                    ("item", __v0.into_owned()),
+                    ("again", ::core::mem::take(__d1).into_owned()),
+                    ("tag", ::core::mem::take(__d3).into_owned()),
+                    ("kind", __sfn::Value::from("fixed")),
+                ]),
+            );
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Pick": Pass state, `examples/tests/workflows/inline_map.asl.json:39`. Its input is an object the compiler knows but for these 4 values, in `regs[..4]`.
         fn state_pick<'i>(
@@ -364,15 +372,14 @@ pub mod inline_map {
                 ("index", __sfn::Value::clone(__d1)),
                 ("seen", __sfn::Value::Bool(true)),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([
-                        ("name", ::core::mem::take(__d0).into_owned()),
-                        ("index", ::core::mem::take(__d1).into_owned()),
-                        ("seen", __sfn::Value::Bool(true)),
-                    ]),
-                ),
-            )
+            regs[0] = ::std::borrow::Cow::Owned(
+                __sfn::obj([
+                    ("name", ::core::mem::take(__d0).into_owned()),
+                    ("index", ::core::mem::take(__d1).into_owned()),
+                    ("seen", __sfn::Value::Bool(true)),
+                ]),
+            );
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

@@ -147,7 +147,11 @@ pub mod inline_parallel {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -165,7 +169,11 @@ pub mod inline_parallel {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -183,7 +191,11 @@ pub mod inline_parallel {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -201,7 +213,11 @@ pub mod inline_parallel {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            __sfn::Reg::take_value(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -290,7 +306,8 @@ pub mod inline_parallel {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "A": Pass state, `examples/tests/workflows/inline_parallel.asl.json:11`. Its input is `regs[0]`.
         fn state_a(
@@ -312,17 +329,11 @@ pub mod inline_parallel {
                 ("branch", __sfn::Value::from("a")),
                 ("value", __p0.clone()),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([
-                        ("branch", __sfn::Value::from("a")),
-                        (
-                            "value",
-                            __sfn::path::take(__d0, &[__sfn::path::Step::Field("value")]),
-                        ),
-                    ]),
-                ),
-            )
+            regs[0] = __sfn::obj([
+                ("branch", __sfn::Value::from("a")),
+                ("value", __sfn::path::take(__d0, &[__sfn::path::Step::Field("value")])),
+            ]);
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "B": Pass state, `examples/tests/workflows/inline_parallel.asl.json:24`. Its input is `regs[0]`.
         fn state_b(
@@ -341,7 +352,8 @@ pub mod inline_parallel {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "P": Pass state, `examples/tests/workflows/inline_parallel.asl.json:45`. Its input is an object the compiler knows but for one value, in `regs[0]`.
         fn state_p<'i>(
@@ -356,11 +368,10 @@ pub mod inline_parallel {
                 || __sfn::obj([("index", __sfn::Value::clone(__d0))]),
             );
             exec.exit_with(|| __sfn::obj([("index", __sfn::Value::clone(__d0))]));
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([("index", ::core::mem::take(__d0).into_owned())]),
-                ),
-            )
+            regs[0] = ::std::borrow::Cow::Owned(
+                __sfn::obj([("index", ::core::mem::take(__d0).into_owned())]),
+            );
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

@@ -106,7 +106,11 @@ pub mod intrinsics {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -405,7 +409,8 @@ pub mod intrinsics {
             ]);
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Done": Succeed state, `examples/tests/workflows/intrinsics.asl.json:42`. Its input is `regs[0]`.
         fn state_done(
@@ -427,7 +432,8 @@ pub mod intrinsics {
                 __sfn::path::take(&mut __selected, &[__sfn::path::Step::Field("built")])
             };
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

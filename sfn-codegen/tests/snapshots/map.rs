@@ -120,7 +120,11 @@ pub mod map {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -141,7 +145,11 @@ pub mod map {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -287,7 +295,8 @@ pub mod map {
                 result,
             )?;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Process": Task state, `examples/tests/workflows/map.asl.json:19`. Its input is `regs[0]`.
         async fn state_process(
@@ -320,7 +329,8 @@ pub mod map {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

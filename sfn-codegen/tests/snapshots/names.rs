@@ -132,7 +132,11 @@ pub mod names {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -263,23 +267,20 @@ pub mod names {
                 ("key with \"quotes\"", __p0.clone()),
                 ("r#raw", __sfn::Value::from("x")),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([
-                        (
-                            "key with \"quotes\"",
-                            __sfn::path::take(
-                                __d0,
-                                &[
-                                    __sfn::path::Step::Field("strings"),
-                                    __sfn::path::Step::Index(0i64),
-                                ],
-                            ),
-                        ),
-                        ("r#raw", __sfn::Value::from("x")),
-                    ]),
+            regs[0] = __sfn::obj([
+                (
+                    "key with \"quotes\"",
+                    __sfn::path::take(
+                        __d0,
+                        &[
+                            __sfn::path::Step::Field("strings"),
+                            __sfn::path::Step::Index(0i64),
+                        ],
+                    ),
                 ),
-            )
+                ("r#raw", __sfn::Value::from("x")),
+            ]);
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

@@ -166,7 +166,11 @@ pub mod order {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -541,7 +545,8 @@ pub mod order {
                 )
             };
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "PaymentFailed": Fail state, `examples/workflows/order.asl.json:83`. Its input is `regs[0]`.
         fn state_payment_failed(

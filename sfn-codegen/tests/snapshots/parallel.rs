@@ -168,7 +168,11 @@ pub mod parallel {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -192,7 +196,11 @@ pub mod parallel {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -220,7 +228,11 @@ pub mod parallel {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -311,7 +323,8 @@ pub mod parallel {
                         ::core::result::Result::Ok(merged) => {
                             data = merged;
                             exec.exit(&data);
-                            return ::core::result::Result::Ok(__sfn::Step::End(data));
+                            regs[0] = data;
+                            return ::core::result::Result::Ok(__sfn::Step::End);
                         }
                         ::core::result::Result::Err(failed) => failed,
                     }
@@ -343,7 +356,8 @@ pub mod parallel {
             let data = ::core::mem::take(&mut regs[0]);
             exec.enter("Lookup failed", __sfn::StateKind::Pass, &data);
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Address wait": Wait state, `examples/tests/workflows/parallel.asl.json:12`. Its input is `regs[0]`.
         async fn state_address_wait(
@@ -394,7 +408,8 @@ pub mod parallel {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Should fail?": Choice state, `examples/tests/workflows/parallel.asl.json:19`. Its input is `regs[0]`.
         fn state_should_fail(
@@ -492,7 +507,8 @@ pub mod parallel {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

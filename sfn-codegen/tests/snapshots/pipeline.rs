@@ -198,7 +198,11 @@ pub mod pipeline {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -225,7 +229,11 @@ pub mod pipeline {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -246,7 +254,11 @@ pub mod pipeline {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -266,7 +278,11 @@ pub mod pipeline {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -599,16 +615,13 @@ pub mod pipeline {
                 ("summary", __p2.clone()),
                 ("accepted", __p3.clone()),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([
-                        ("label", __p0.clone()),
-                        ("tags", __p1.clone()),
-                        ("summary", __p2.clone()),
-                        ("accepted", __p3.clone()),
-                    ]),
-                ),
-            )
+            regs[0] = __sfn::obj([
+                ("label", __p0.clone()),
+                ("tags", __p1.clone()),
+                ("summary", __p2.clone()),
+                ("accepted", __p3.clone()),
+            ]);
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Summary failed": Fail state, `examples/workflows/pipeline.asl.json:92`. Its input is `regs[0]`.
         fn state_summary_failed(
@@ -782,7 +795,8 @@ pub mod pipeline {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Reject": Pass state, `examples/workflows/pipeline.asl.json:47`. Its input is an object the compiler knows but for these 3 values, in `regs[..3]`.
         fn state_reject(
@@ -807,14 +821,11 @@ pub mod pipeline {
                 ("position", __d0.clone()),
                 ("rejected", __sfn::Value::Bool(true)),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([
-                        ("position", ::core::mem::take(__d0)),
-                        ("rejected", __sfn::Value::Bool(true)),
-                    ]),
-                ),
-            )
+            regs[0] = __sfn::obj([
+                ("position", ::core::mem::take(__d0)),
+                ("rejected", __sfn::Value::Bool(true)),
+            ]);
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Totals": Task state, `examples/workflows/pipeline.asl.json:63`. Its input is `regs[0]`.
         async fn state_totals(
@@ -847,7 +858,8 @@ pub mod pipeline {
             let result = result?;
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Fingerprint": Pass state, `examples/workflows/pipeline.asl.json:69`. Its input is `regs[0]`.
         fn state_fingerprint(
@@ -890,7 +902,8 @@ pub mod pipeline {
             ]);
             data = result;
             exec.exit(&data);
-            ::core::result::Result::Ok(__sfn::Step::End(data))
+            regs[0] = data;
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

@@ -111,7 +111,11 @@ pub mod registers {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -256,15 +260,12 @@ pub mod registers {
                 ("r", __p0.clone()),
             ]));
             let __v1 = __p0.clone();
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([
-                        ("p", __sfn::Value::from("x")),
-                        ("q", ::core::mem::take(__d0)),
-                        ("r", __v1),
-                    ]),
-                ),
-            )
+            regs[0] = __sfn::obj([
+                ("p", __sfn::Value::from("x")),
+                ("q", ::core::mem::take(__d0)),
+                ("r", __v1),
+            ]);
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

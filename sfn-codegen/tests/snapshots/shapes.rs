@@ -151,7 +151,11 @@ pub mod shapes {
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,
-                    __sfn::Step::End(output) => return ::core::result::Result::Ok(output),
+                    __sfn::Step::End => {
+                        return ::core::result::Result::Ok(
+                            ::core::mem::take(&mut regs[0]),
+                        );
+                    }
                 }
             }
         }
@@ -490,23 +494,20 @@ pub mod shapes {
                 ("x", __sfn::part(__d0, &[__sfn::path::Step::Field("missing")])),
             ]));
             let __v5 = __sfn::part(__d0, &[__sfn::path::Step::Field("missing")]);
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
+            regs[0] = __sfn::obj([
+                ("order", ::core::mem::take(__d0)),
+                ("stage", ::core::mem::take(__d1)),
+                ("mode", ::core::mem::take(__d2)),
+                (
+                    "pricing",
                     __sfn::obj([
-                        ("order", ::core::mem::take(__d0)),
-                        ("stage", ::core::mem::take(__d1)),
-                        ("mode", ::core::mem::take(__d2)),
-                        (
-                            "pricing",
-                            __sfn::obj([
-                                ("band", ::core::mem::take(__d3)),
-                                ("rate", ::core::mem::take(__d4)),
-                            ]),
-                        ),
-                        ("x", __v5),
+                        ("band", ::core::mem::take(__d3)),
+                        ("rate", ::core::mem::take(__d4)),
                     ]),
                 ),
-            )
+                ("x", __v5),
+            ]);
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Bad field": Pass state, `examples/tests/workflows/shapes.asl.json:37`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_bad_field(
@@ -574,20 +575,11 @@ pub mod shapes {
                 ("id", __p0.clone()),
                 ("gone", __p1.clone()),
             ]));
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
-                    __sfn::obj([
-                        (
-                            "id",
-                            __sfn::path::take(__d0, &[__sfn::path::Step::Field("id")]),
-                        ),
-                        (
-                            "gone",
-                            __sfn::path::take(__d0, &[__sfn::path::Step::Field("gone")]),
-                        ),
-                    ]),
-                ),
-            )
+            regs[0] = __sfn::obj([
+                ("id", __sfn::path::take(__d0, &[__sfn::path::Step::Field("id")])),
+                ("gone", __sfn::path::take(__d0, &[__sfn::path::Step::Field("gone")])),
+            ]);
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "Within": Pass state, `examples/tests/workflows/shapes.asl.json:38`. Its input is an object the compiler knows but for these 5 values, in `regs[..5]`.
         fn state_within(
@@ -793,31 +785,25 @@ pub mod shapes {
                 ("total", __p0.clone()),
             ]));
             let __v0 = __d6.clone();
-            ::core::result::Result::Ok(
-                __sfn::Step::End(
+            regs[0] = __sfn::obj([
+                (
+                    "summary",
                     __sfn::obj([
-                        (
-                            "summary",
-                            __sfn::obj([
-                                ("id", __v0),
-                                ("band", ::core::mem::take(__d3)),
-                                ("stage", ::core::mem::take(__d1)),
-                            ]),
-                        ),
-                        (
-                            "checks",
-                            __sfn::obj([
-                                ("limit", __sfn::obj([("ok", ::core::mem::take(__d5))])),
-                                ("id", ::core::mem::take(__d6)),
-                            ]),
-                        ),
-                        (
-                            "total",
-                            __sfn::path::take(__d0, &[__sfn::path::Step::Field("total")]),
-                        ),
+                        ("id", __v0),
+                        ("band", ::core::mem::take(__d3)),
+                        ("stage", ::core::mem::take(__d1)),
                     ]),
                 ),
-            )
+                (
+                    "checks",
+                    __sfn::obj([
+                        ("limit", __sfn::obj([("ok", ::core::mem::take(__d5))])),
+                        ("id", ::core::mem::take(__d6)),
+                    ]),
+                ),
+                ("total", __sfn::path::take(__d0, &[__sfn::path::Step::Field("total")])),
+            ]);
+            ::core::result::Result::Ok(__sfn::Step::End)
         }
     }
 }

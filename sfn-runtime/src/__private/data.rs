@@ -122,11 +122,16 @@ fn choice_value<'v>(
     input: &'v Value,
     (context, steps, text): (bool, &[Step], &str),
 ) -> Result<Cow<'v, Value>, Error> {
-    lookup(exec, input, context, steps).ok_or_else(|| {
-        exec.runtime_error(format_args!(
-            "Invalid path '{text}': The choice state's condition path references an invalid value."
-        ))
-    })
+    lookup(exec, input, context, steps).ok_or_else(|| choice_miss(exec, text))
+}
+
+/// The error of a Choice condition whose path matches nothing.
+#[cold]
+#[inline(never)]
+fn choice_miss(exec: &Exec, text: &str) -> Error {
+    exec.runtime_error(format_args!(
+        "Invalid path '{text}': The choice state's condition path references an invalid value."
+    ))
 }
 
 /// `IsPresent`: whether the Choice variable's path matches something.
@@ -143,7 +148,14 @@ pub fn test(
     variable: (bool, &[Step], &str),
     compare: impl FnOnce(&Value) -> bool,
 ) -> Result<bool, Error> {
-    Ok(compare(choice_value(exec, input, variable)?.as_ref()))
+    let (context, steps, text) = variable;
+    if context {
+        return Ok(compare(choice_value(exec, input, variable)?.as_ref()));
+    }
+    match path::get(input, steps) {
+        Ok(value) => Ok(compare(value)),
+        Err(_) => Err(choice_miss(exec, text)),
+    }
 }
 
 /// A Choice data test with a `…Path` operand.

@@ -628,6 +628,7 @@ pub struct Inline {
 impl Inline {
     /// Runs one branch or iteration started now by `exec`'s state, with a
     /// fresh current state, as [`Exec::branch`] would start it.
+    #[inline]
     pub fn run<T>(&mut self, exec: &mut Exec, run: impl FnOnce(&mut Exec) -> T) -> T {
         let child = match &mut self.child {
             Some(child) => {
@@ -652,14 +653,15 @@ impl Inline {
     }
 }
 
-/// Where a state's function says to go: to the next state of its block with
-/// the new data, or out of the block with its output.
-#[derive(Debug)]
+/// Where a state's function says to go: to the next state of its block, or
+/// out of it. Either way the data is in the block's registers: the next
+/// state's input, or the block's output in the first register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step<S> {
-    /// Continue with the state `S` names, with the data it carries.
+    /// Continue with the state `S` names.
     Next(S),
-    /// The block ends with this output.
-    End(Value),
+    /// The block ends; its output is in the first register.
+    End,
 }
 
 /// How a run loop ended.

@@ -381,8 +381,11 @@ where
         for (index, item) in items.enumerate() {
             let input = select(exec, index, item)?;
             exec.event("MapIterationStarted", |_| iteration(index, spec.state));
-            let outcome = inline.run(exec, |exec| run(exec, input));
-            results.push(tally.settle(exec, index, outcome)?);
+            let output = match inline.run(exec, |exec| run(exec, input)) {
+                Ok(output) => tally.succeeded(exec, index, output),
+                Err(error) => tally.failed(exec, index, error)?,
+            };
+            results.push(output);
         }
         Ok(())
     };
@@ -423,27 +426,38 @@ impl Tally {
         index: usize,
         outcome: Result<Value, Error>,
     ) -> Result<Value, Error> {
-        let name = self.spec.state;
         match outcome {
-            Ok(output) => {
-                exec.event("MapIterationSucceeded", |_| iteration(index, name));
-                Ok(output)
-            }
-            Err(error) => {
-                exec.event("MapIterationFailed", |_| iteration(index, name));
-                if !self.spec.tolerant() || error.name() == names::RUNTIME {
-                    return Err(error);
-                }
-                self.failed += 1;
-                if self.spec.exceeded(self.failed, self.total) {
-                    return Err(Error::new(
-                        names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                        "The specified tolerated failure threshold was exceeded",
-                    ));
-                }
-                Ok(error.to_output())
-            }
+            Ok(output) => Ok(self.succeeded(exec, index, output)),
+            Err(error) => self.failed(exec, index, error),
         }
+    }
+
+    /// Emits the success of iteration `index`, whose output stands for it.
+    #[inline]
+    fn succeeded(&self, exec: &mut Exec, index: usize, output: Value) -> Value {
+        let name = self.spec.state;
+        exec.event("MapIterationSucceeded", |_| iteration(index, name));
+        output
+    }
+
+    /// Emits the failure of iteration `index`: the error output that stands
+    /// for it while failures are tolerated, else the error that fails the Map.
+    #[cold]
+    #[inline(never)]
+    fn failed(&mut self, exec: &mut Exec, index: usize, error: Error) -> Result<Value, Error> {
+        let name = self.spec.state;
+        exec.event("MapIterationFailed", |_| iteration(index, name));
+        if !self.spec.tolerant() || error.name() == names::RUNTIME {
+            return Err(error);
+        }
+        self.failed += 1;
+        if self.spec.exceeded(self.failed, self.total) {
+            return Err(Error::new(
+                names::EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                "The specified tolerated failure threshold was exceeded",
+            ));
+        }
+        Ok(error.to_output())
     }
 }
 
