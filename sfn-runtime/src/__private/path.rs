@@ -342,15 +342,19 @@ fn set_in(node: &mut Value, steps: &[Step], value: Value) -> bool {
         return true;
     };
     let slot = match (step, node) {
-        (Step::Field(name), Value::Object(map)) => {
+        (Step::Field(name), Value::Object(map)) if rest.is_empty() => {
             // An existing member is replaced in place: no new key to allocate.
+            match map.get_mut(*name) {
+                Some(slot) => *slot = value,
+                None => {
+                    map.insert((*name).to_owned(), value);
+                }
+            }
+            return true;
+        }
+        (Step::Field(name), Value::Object(map)) => {
             if !map.contains_key(*name) {
-                let fresh = if rest.is_empty() {
-                    Value::Null
-                } else {
-                    Value::Object(Map::new())
-                };
-                map.insert((*name).to_owned(), fresh);
+                map.insert((*name).to_owned(), Value::Object(Map::new()));
             }
             match map.get_mut(*name) {
                 Some(slot) => slot,

@@ -231,27 +231,40 @@ async fn notified(notify: Option<&Notify>) {
 /// escaped as `\uXXXX`, every number at its longest), or a number above
 /// `stop` as soon as the bound passes it.
 fn size_bound(value: &Value, stop: usize) -> usize {
+    /// The bound of a value that holds no other, `None` for a container:
+    /// leaves are summed in their container's loop, without a call each.
+    #[inline(always)]
+    fn leaf(value: &Value) -> Option<usize> {
+        match value {
+            Value::Null | Value::Bool(_) => Some(5),
+            Value::Number(_) => Some(24),
+            Value::String(s) => Some(2 + 6 * s.len()),
+            Value::Array(_) | Value::Object(_) => None,
+        }
+    }
     fn walk(value: &Value, total: &mut usize, stop: usize) {
         if *total > stop {
             return;
         }
+        let add = |item: &Value, total: &mut usize| match leaf(item) {
+            Some(n) => *total += n,
+            None => walk(item, total, stop),
+        };
         match value {
-            Value::Null | Value::Bool(_) => *total += 5,
-            Value::Number(_) => *total += 24,
-            Value::String(s) => *total += 2 + 6 * s.len(),
             Value::Array(items) => {
                 *total += 2 + items.len();
                 for item in items {
-                    walk(item, total, stop);
+                    add(item, total);
                 }
             }
             Value::Object(members) => {
                 *total += 2 + members.len();
                 for (key, item) in members {
                     *total += 3 + 6 * key.len();
-                    walk(item, total, stop);
+                    add(item, total);
                 }
             }
+            other => *total += leaf(other).unwrap_or_default(),
         }
     }
     let mut total = 0;
@@ -448,4 +461,85 @@ fn python_string_len(s: &str) -> usize {
             c => 6 * c.len_utf16(),
         })
         .sum::<usize>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SPEC: TaskSpec = TaskSpec {
+        state: "Big",
+        resource: "arn:aws:lambda:us-east-1:123456789012:function:big",
+        kind: ResourceKind::LambdaFunction,
+        uses_token: false,
+    };
+
+    /// The compact JSON text of `value`, as the service measures it.
+    fn compact_len(value: &Value) -> usize {
+        serde_json::to_string(value).map(|s| s.len()).unwrap_or(0)
+    }
+
+    #[test]
+    fn the_bound_is_never_below_the_compact_size() {
+        let values = [
+            json!(null),
+            json!(true),
+            json!(-1.5e300),
+            json!(u64::MAX),
+            json!("plain"),
+            json!("quote \" backslash \\ newline \n tab \t bell \u{7}"),
+            json!("é ü 日本 🎉"),
+            json!([]),
+            json!({}),
+            json!([1, [2, [3, [4, {"deep": [null, false]}]]]]),
+            json!({"a": {"b": {"c": ["x", "y", {"z": 0.25}]}}, "key \"quoted\"": "v"}),
+        ];
+        for value in values {
+            let bound = size_bound(&value, PAYLOAD_LIMIT);
+            assert!(
+                bound >= compact_len(&value),
+                "{value}: bound {bound} < {}",
+                compact_len(&value)
+            );
+        }
+    }
+
+    #[test]
+    fn results_up_to_256_kib_pass_and_one_byte_more_fails() {
+        // A string of n ASCII letters is n + 2 bytes of JSON; 262,144 bytes
+        // is the service's limit (spec §5, payload limit).
+        let at_limit = json!("a".repeat(262_142));
+        assert_eq!(compact_len(&at_limit), 262_144);
+        assert!(check_size(&SPEC, at_limit).is_ok());
+
+        let over = json!("a".repeat(262_143));
+        let err = check_size(&SPEC, over).expect_err("one byte over the limit");
+        assert_eq!(err.name(), names::DATA_LIMIT_EXCEEDED);
+        assert_eq!(
+            err.cause(),
+            Some(
+                "The state/task 'arn:aws:lambda:us-east-1:123456789012:function:big' returned a result with a size exceeding the maximum number of bytes service limit."
+            )
+        );
+    }
+
+    #[test]
+    fn nested_results_are_measured_whole() {
+        // 1,000 members "kNNN": "<256 letters>", each 6 + 1 + 258 bytes, commas
+        // between members, so the object is 2 + 1,000 × 265 + 999 = 266,001 bytes.
+        let big: Map<String, Value> = (0..1000)
+            .map(|i| (format!("k{i:03}"), Value::from("b".repeat(256))))
+            .collect();
+        let big = Value::Object(big);
+        assert_eq!(compact_len(&big), 266_001);
+        let big = json!({"outer": [big]});
+        let err = check_size(&SPEC, big).expect_err("over the limit");
+        assert_eq!(err.name(), names::DATA_LIMIT_EXCEEDED);
+
+        // Small values far from the limit are accepted without measuring.
+        let small = json!({"payload": {"id": "T-1", "values": [1, 2, 3, 4]}, "last": null});
+        assert!(size_bound(&small, PAYLOAD_LIMIT) <= PAYLOAD_LIMIT);
+        assert!(check_size(&SPEC, small).is_ok());
+    }
 }
