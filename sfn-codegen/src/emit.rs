@@ -179,7 +179,6 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
     let reads_context = m.reads_context;
     let nested = m.blocks.iter().skip(1).map(|b| {
         let name = ident(&b.fn_name);
-        let body = emit_run_loop(b);
         let input = shape_type(b, b.entry());
         let lt = lifetime(b);
         if b.runs_inline() {
@@ -187,18 +186,28 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
                 " Runs {}: one match arm per state. No state of it waits, so it is a plain call.",
                 b.role
             );
+            // Its one caller builds the input; when that is the registers
+            // already, they are used where they are, without a copy.
+            let (param, body) = if regs_are_input(b) {
+                let regs = regs_type(b);
+                (quote! { mut regs: #regs }, emit_loop(b))
+            } else {
+                (quote! { input: #input }, emit_run_loop(b))
+            };
             return quote! {
                 #[doc = #doc]
+                #[inline]
                 fn #name #lt(
                     &self,
                     exec: &mut __sfn::Exec,
-                    input: #input,
+                    #param,
                 ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
                     #body
                 }
             };
         }
         let doc = format!(" Runs {}: one match arm per state.", b.role);
+        let body = emit_run_loop(b);
         quote! {
             #[doc = #doc]
             async fn #name(
@@ -282,24 +291,38 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
 /// The body of a block's run loop: its registers, where it is, and one arm
 /// per state.
 fn emit_run_loop(b: &Block<'_>) -> TokenStream {
-    let ty = ident(&b.enum_name);
-    let start = ident(&b.states[b.start].variant);
-    let arms = b.states.iter().map(|s| emit_arm(b, s));
     let regs = regs_type(b);
     let width = b.width();
     let init = match (b.entry().is_known(), width) {
-        (true, k) if k == b.entry().slots() => quote! { input },
+        _ if regs_are_input(b) => quote! { input },
         (true, _) => quote! { __sfn::regs(input) },
         (false, 1) => quote! { [input] },
         (false, _) => quote! { __sfn::regs([input]) },
     };
+    let run = emit_loop(b);
+    quote! {
+        let mut regs: #regs = #init;
+        #run
+    }
+}
+
+/// Whether a block's input is its registers as they are: the slots of a
+/// known shape, as many as the block has registers.
+fn regs_are_input(b: &Block<'_>) -> bool {
+    b.entry().is_known() && b.width() == b.entry().slots()
+}
+
+/// A block's run loop over its registers `regs`, from its start state.
+fn emit_loop(b: &Block<'_>) -> TokenStream {
+    let ty = ident(&b.enum_name);
+    let start = ident(&b.states[b.start].variant);
+    let arms = b.states.iter().map(|s| emit_arm(b, s));
     let output = if b.borrows {
         quote! { __sfn::Reg::take_value(&mut regs[0]) }
     } else {
         quote! { ::core::mem::take(&mut regs[0]) }
     };
     quote! {
-        let mut regs: #regs = #init;
         let mut state = #ty::#start;
         loop {
             let step = match state {

@@ -139,6 +139,7 @@ pub mod distributed {
             }
         }
         /// Runs the item processor of Map state "Process orders": one match arm per state. No state of it waits, so it is a plain call.
+        #[inline]
         fn run_process_orders_item(
             &self,
             exec: &mut __sfn::Exec,

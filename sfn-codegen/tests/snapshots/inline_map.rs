@@ -130,12 +130,12 @@ pub mod inline_map {
             }
         }
         /// Runs the item processor of Map state "Each": one match arm per state. No state of it waits, so it is a plain call.
+        #[inline]
         fn run_each_item<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            input: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
+            mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4] = input;
             let mut state = EachItemState::Big;
             loop {
                 let step = match state {

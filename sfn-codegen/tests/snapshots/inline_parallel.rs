@@ -156,6 +156,7 @@ pub mod inline_parallel {
             }
         }
         /// Runs branch 1 of Parallel state "Fan": one match arm per state. No state of it waits, so it is a plain call.
+        #[inline]
         fn run_fan_branch_1(
             &self,
             exec: &mut __sfn::Exec,
@@ -178,6 +179,7 @@ pub mod inline_parallel {
             }
         }
         /// Runs branch 2 of Parallel state "Fan": one match arm per state. No state of it waits, so it is a plain call.
+        #[inline]
         fn run_fan_branch_2(
             &self,
             exec: &mut __sfn::Exec,
@@ -200,12 +202,12 @@ pub mod inline_parallel {
             }
         }
         /// Runs the item processor of Map state "Each": one match arm per state. No state of it waits, so it is a plain call.
+        #[inline]
         fn run_each_item<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            input: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
+            mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1] = input;
             let mut state = EachItemState::P;
             loop {
                 let step = match state {

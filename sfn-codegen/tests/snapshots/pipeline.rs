@@ -263,6 +263,7 @@ pub mod pipeline {
             }
         }
         /// Runs branch 2 of Parallel state "Summarise": one match arm per state. No state of it waits, so it is a plain call.
+        #[inline]
         fn run_summarise_branch_2(
             &self,
             exec: &mut __sfn::Exec,

@@ -620,26 +620,28 @@ impl Exec {
 /// is allocated per run, and event ids are counted exactly as when they run
 /// as futures (each completes when first polled, in the same order).
 #[derive(Debug, Default)]
-pub struct Inline {
+pub(crate) struct Inline {
     /// The view the runs use, kept from one run to the next.
     child: Option<Exec>,
 }
 
 impl Inline {
-    /// Runs one branch or iteration started now by `exec`'s state, with a
-    /// fresh current state, as [`Exec::branch`] would start it.
+    /// The view of the execution for one branch or iteration started now
+    /// by `exec`'s state, with a fresh current state, as [`Exec::branch`]
+    /// would start it. [`Inline::finish`] follows the run.
     #[inline]
-    pub fn run<T>(&mut self, exec: &mut Exec, run: impl FnOnce(&mut Exec) -> T) -> T {
-        let child = match &mut self.child {
-            Some(child) => {
-                child.restart(exec, exec.alone);
-                child
-            }
-            None => self
-                .child
-                .insert(exec.child(Arc::clone(&exec.shared), exec.alone)),
-        };
-        let out = run(child);
+    pub(crate) fn start(&mut self, exec: &Exec) -> &mut Exec {
+        let child = self
+            .child
+            .get_or_insert_with(|| exec.child(Arc::clone(&exec.shared), exec.alone));
+        child.restart(exec, exec.alone);
+        child
+    }
+
+    /// After a run: `exec` goes on counting events where the run stopped.
+    #[inline]
+    pub(crate) fn finish(&self, exec: &mut Exec) {
+        let Some(child) = &self.child else { return };
         if exec.alone {
             if child.alone {
                 exec.count = child.count;
@@ -649,7 +651,6 @@ impl Inline {
                 exec.alone = false;
             }
         }
-        out
     }
 }
 

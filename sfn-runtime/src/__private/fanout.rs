@@ -104,7 +104,9 @@ pub fn parallel_inline(
             } else {
                 input.clone()
             };
-            results.push(inline.run(exec, |exec| run(exec, input))?);
+            let outcome = run(inline.start(exec), input);
+            inline.finish(exec);
+            results.push(outcome?);
         }
         Ok(())
     };
@@ -381,7 +383,9 @@ where
         for (index, item) in items.enumerate() {
             let input = select(exec, index, item)?;
             exec.event("MapIterationStarted", |_| iteration(index, spec.state));
-            let output = match inline.run(exec, |exec| run(exec, input)) {
+            let outcome = run(inline.start(exec), input);
+            inline.finish(exec);
+            let output = match outcome {
                 Ok(output) => tally.succeeded(exec, index, output),
                 Err(error) => tally.failed(exec, index, error)?,
             };

@@ -16,7 +16,7 @@ pub use data::{
     read_context_path, read_path, read_path_ref, sleep, test, test_path, text, wait_seconds,
     wait_seconds_path, wait_timestamp_path, wait_until,
 };
-pub use exec::{Exec, ExecutionRef, Inline, Outcome, StateKind, Step, drive};
+pub use exec::{Exec, ExecutionRef, Outcome, StateKind, Step, drive};
 pub use fanout::{
     Branch, InlineBranch, MapSpec, batch, batch_limit_path, branch, items_ref, map, map_inline,
     map_items, map_recorded, max_concurrency_path, max_items_path, parallel, parallel_inline,
