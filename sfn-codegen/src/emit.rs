@@ -317,11 +317,7 @@ fn emit_loop(b: &Block<'_>) -> TokenStream {
     let ty = ident(&b.enum_name);
     let start = ident(&b.states[b.start].variant);
     let arms = b.states.iter().map(|s| emit_arm(b, s));
-    let output = if b.borrows {
-        quote! { __sfn::Reg::take_value(&mut regs[0]) }
-    } else {
-        quote! { ::core::mem::take(&mut regs[0]) }
-    };
+    let output = take_first(b);
     quote! {
         let mut state = #ty::#start;
         loop {
@@ -380,6 +376,16 @@ fn goto_whole(b: &Block<'_>, target: usize, data: TokenStream) -> TokenStream {
     quote! { #put #next }
 }
 
+/// The value of the first register, owned, leaving it empty: a block's
+/// output, or the whole input of a state that holds it in one value.
+fn take_first(b: &Block<'_>) -> TokenStream {
+    if b.borrows {
+        quote! { __sfn::Reg::take_value(&mut regs[0]) }
+    } else {
+        quote! { ::core::mem::take(&mut regs[0]) }
+    }
+}
+
 /// The statement that puts a state's output, held whole in `data`, into
 /// the first register.
 fn put_whole(b: &Block<'_>, data: TokenStream) -> TokenStream {
@@ -394,7 +400,8 @@ fn put_whole(b: &Block<'_>, data: TokenStream) -> TokenStream {
 /// output held whole in `data`.
 fn end_whole(b: &Block<'_>, data: TokenStream) -> TokenStream {
     let put = put_whole(b, data);
-    quote! { #put ::core::result::Result::Ok(__sfn::Step::End) }
+    let end = step_value(b, &Transition::End);
+    quote! { #put #end }
 }
 
 /// The value a state function returns to go on to state `target`, whose
@@ -942,28 +949,29 @@ fn result_path(field: &PathField, raw: TokenStream, result: TokenStream) -> Toke
     }
 }
 
-/// The value a state function returns to move on: to `Next`, or out of its block.
-fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
+/// The value a state function returns to move on: to `Next`, or out of its
+/// block (its output already in the first register).
+fn step_value(b: &Block<'_>, t: &Transition) -> TokenStream {
     match t {
-        Transition::Next(target) => goto_whole(b, b.target(target), quote! { data }),
-        Transition::End => end_whole(b, quote! { data }),
+        Transition::Next(target) => next_state(b, b.target(target)),
+        Transition::End => quote! { ::core::result::Result::Ok(__sfn::Step::End) },
     }
+}
+
+/// The statements that move on from a state whose output is held whole in
+/// `data`: to `Next`, or out of its block.
+fn transition(b: &Block<'_>, t: &Transition) -> TokenStream {
+    let put = put_whole(b, quote! { data });
+    let step = step_value(b, t);
+    quote! { #put #step }
 }
 
 /// [`transition`] as statements that return from the middle of the state's
 /// function.
 fn transition_early(b: &Block<'_>, t: &Transition) -> TokenStream {
-    match t {
-        Transition::Next(target) => {
-            let put = put_whole(b, quote! { data });
-            let next = next_state(b, b.target(target));
-            quote! { #put return #next; }
-        }
-        Transition::End => {
-            let put = put_whole(b, quote! { data });
-            quote! { #put return ::core::result::Result::Ok(__sfn::Step::End); }
-        }
-    }
+    let put = put_whole(b, quote! { data });
+    let step = step_value(b, t);
+    quote! { #put return #step; }
 }
 
 /// The run loop's arm for a state: a call of the state's function.
@@ -1004,11 +1012,7 @@ fn emit_state(m: &Machine<'_>, b: &Block<'_>, index: usize, s: &StateIr<'_>) -> 
     } else {
         quote! { data }
     };
-    let take = if b.borrows {
-        quote! { __sfn::Reg::take_value(&mut regs[0]) }
-    } else {
-        quote! { ::core::mem::take(&mut regs[0]) }
-    };
+    let take = take_first(b);
     let asyncness = awaits(s.body).then(|| quote! { async });
     let lt = lifetime(b);
     let regs = regs_type(b);
@@ -2056,7 +2060,7 @@ fn emit_wait(b: &Block<'_>, w: &Wait) -> TokenStream {
 fn emit_succeed(b: &Block<'_>, io: &Io) -> TokenStream {
     let input = input_path(io, false);
     let out = output_path(io, quote! { input });
-    let end = end_whole(b, quote! { data });
+    let end = transition(b, &Transition::End);
     quote! {
         #input
         data = #out;

@@ -232,14 +232,13 @@ impl Exec {
             // From now on every id comes from the shared counter.
             self.shared.last_event.store(self.count, Ordering::Relaxed);
         }
-        self.child(Arc::clone(&self.shared), false)
+        self.child(false)
     }
 
-    /// A new state machine of this execution, started now by the current
-    /// state, over `shared` (this execution's).
-    fn child(&self, shared: Arc<Shared>, alone: bool) -> Exec {
+    /// A new state machine of this execution, started now by the current state.
+    fn child(&self, alone: bool) -> Exec {
         let mut child = Exec {
-            shared,
+            shared: Arc::clone(&self.shared),
             last_event: 0,
             count: 0,
             alone,
@@ -631,9 +630,7 @@ impl Inline {
     /// would start it. [`Inline::finish`] follows the run.
     #[inline]
     pub(crate) fn start(&mut self, exec: &Exec) -> &mut Exec {
-        let child = self
-            .child
-            .get_or_insert_with(|| exec.child(Arc::clone(&exec.shared), exec.alone));
+        let child = self.child.get_or_insert_with(|| exec.child(exec.alone));
         child.restart(exec, exec.alone);
         child
     }

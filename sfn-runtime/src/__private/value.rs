@@ -82,8 +82,6 @@ pub fn take_part(slot: &mut Cow<'_, Value>, steps: &[Step]) -> Value {
 pub trait Reg: Default {
     /// The register's value, owned, leaving the register empty (`null`).
     fn take_value(&mut self) -> Value;
-    /// A register holding `value`.
-    fn of(value: Value) -> Self;
 }
 
 impl Reg for Value {
@@ -91,22 +89,12 @@ impl Reg for Value {
     fn take_value(&mut self) -> Value {
         std::mem::take(self)
     }
-
-    #[inline]
-    fn of(value: Value) -> Self {
-        value
-    }
 }
 
 impl Reg for Cow<'_, Value> {
     #[inline]
     fn take_value(&mut self) -> Value {
         std::mem::take(self).into_owned()
-    }
-
-    #[inline]
-    fn of(value: Value) -> Self {
-        Cow::Owned(value)
     }
 }
 
