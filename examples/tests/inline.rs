@@ -10,6 +10,7 @@ use sfn_runtime::{RunOptions, Status, Value, json};
 
 sfn_runtime::include_workflow!("tests/workflows/inline_map.asl.json");
 sfn_runtime::include_workflow!("tests/workflows/inline_parallel.asl.json");
+sfn_runtime::include_workflow!("tests/workflows/inline_wide_map.asl.json");
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
@@ -38,6 +39,25 @@ fn borrowed_item_slots_give_whole_values() {
             r#"{"config":{"tag":"t"},"items":[{"name":"a","size":20},{"name":"b","size":5}],"#,
             r#""results":[{"item":{"name":"a","size":20},"again":{"name":"a","size":20},"tag":"t","kind":"fixed"},"#,
             r#"{"name":"b","index":1,"seen":true}]}"#
+        )
+    );
+}
+
+#[test]
+fn an_iteration_with_more_registers_than_its_selector_fills() {
+    // Each iteration's input is `{"v": item}`; "Spread" makes it
+    // `{"a": item, "b": item, "i": 1}` and "Done" passes it on. Without
+    // ResultPath the Map's output is the array of the iterations' outputs.
+    let done = block_on(
+        inline_wide_map::Workflow::new(())
+            .run_with(json!({"items": [1, "x", {"k": [true]}]}), RunOptions::new()),
+    );
+    assert_eq!(done.status, Status::Succeeded);
+    assert_eq!(
+        done.output.unwrap().to_string(),
+        concat!(
+            r#"[{"a":1,"b":1,"i":1},{"a":"x","b":"x","i":1},"#,
+            r#"{"a":{"k":[true]},"b":{"k":[true]},"i":1}]"#
         )
     );
 }

@@ -186,11 +186,14 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
                 " Runs {}: one match arm per state. No state of it waits, so it is a plain call.",
                 b.role
             );
-            // Its one caller builds the input; when that is the registers
+            // An input in parts comes from its one caller, a Map that
+            // builds it in place and lends it: when it is the registers
             // already, they are used where they are, without a copy.
             let (param, body) = if regs_are_input(b) {
                 let regs = regs_type(b);
-                (quote! { mut regs: #regs }, emit_loop(b))
+                (quote! { regs: &mut #regs }, emit_loop(b, true))
+            } else if b.entry().is_known() {
+                (quote! { input: &mut #input }, emit_run_loop(b))
             } else {
                 (quote! { input: #input }, emit_run_loop(b))
             };
@@ -295,11 +298,12 @@ fn emit_run_loop(b: &Block<'_>) -> TokenStream {
     let width = b.width();
     let init = match (b.entry().is_known(), width) {
         _ if regs_are_input(b) => quote! { input },
+        (true, _) if b.runs_inline() => quote! { __sfn::regs_taken(input) },
         (true, _) => quote! { __sfn::regs(input) },
         (false, 1) => quote! { [input] },
         (false, _) => quote! { __sfn::regs([input]) },
     };
-    let run = emit_loop(b);
+    let run = emit_loop(b, false);
     quote! {
         let mut regs: #regs = #init;
         #run
@@ -312,11 +316,12 @@ fn regs_are_input(b: &Block<'_>) -> bool {
     b.entry().is_known() && b.width() == b.entry().slots()
 }
 
-/// A block's run loop over its registers `regs`, from its start state.
-fn emit_loop(b: &Block<'_>) -> TokenStream {
+/// A block's run loop over its registers `regs`, from its start state;
+/// `lent` when `regs` is a mutable reference to them rather than the array.
+fn emit_loop(b: &Block<'_>, lent: bool) -> TokenStream {
     let ty = ident(&b.enum_name);
     let start = ident(&b.states[b.start].variant);
-    let arms = b.states.iter().map(|s| emit_arm(b, s));
+    let arms = b.states.iter().map(|s| emit_arm(b, s, lent));
     let output = take_first(b);
     quote! {
         let mut state = #ty::#start;
@@ -974,15 +979,21 @@ fn transition_early(b: &Block<'_>, t: &Transition) -> TokenStream {
     quote! { #put return #step; }
 }
 
-/// The run loop's arm for a state: a call of the state's function.
-fn emit_arm(b: &Block<'_>, s: &StateIr<'_>) -> TokenStream {
+/// The run loop's arm for a state: a call of the state's function, on the
+/// registers `regs` (`lent`: a mutable reference to them).
+fn emit_arm(b: &Block<'_>, s: &StateIr<'_>, lent: bool) -> TokenStream {
     let ty = ident(&b.enum_name);
     let v = ident(&s.variant);
     let f = ident(&s.fn_name);
-    if awaits(s.body) {
-        quote! { #ty::#v => self.#f(exec, &mut regs).await, }
+    let regs = if lent {
+        quote! { regs }
     } else {
-        quote! { #ty::#v => self.#f(exec, &mut regs), }
+        quote! { &mut regs }
+    };
+    if awaits(s.body) {
+        quote! { #ty::#v => self.#f(exec, #regs).await, }
+    } else {
+        quote! { #ty::#v => self.#f(exec, #regs), }
     }
 }
 
@@ -1668,11 +1679,17 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
         };
     };
     let inline = processor.runs_inline();
+    // An inline processor borrows an input in parts; one value it takes.
+    let lend = if processor.entry().is_known() {
+        quote! { |exec, input| self.#run(exec, input) }
+    } else {
+        quote! { |exec, input: &mut #rt::Value| self.#run(exec, ::core::mem::take(input)) }
+    };
     let call = match &map.result_writer {
         None if inline => quote! {{
             #spec
             let items = #items;
-            #rt::map_inline(exec, spec, #iterate, #select, |exec, input| self.#run(exec, input))
+            #rt::map_inline(exec, spec, #iterate, #select, #lend)
                 .map(#rt::Value::Array)
         }},
         None => quote! {{

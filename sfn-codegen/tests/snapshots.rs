@@ -96,6 +96,11 @@ fn inline_map_workflow() {
 }
 
 #[test]
+fn inline_wide_map_workflow() {
+    check("examples/tests/workflows/inline_wide_map.asl.json");
+}
+
+#[test]
 fn inline_parallel_workflow() {
     check("examples/tests/workflows/inline_parallel.asl.json");
 }

@@ -134,15 +134,15 @@ pub mod inline_map {
         fn run_each_item<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 4],
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let mut state = EachItemState::Big;
             loop {
                 let step = match state {
-                    EachItemState::Big => self.state_big(exec, &mut regs),
-                    EachItemState::Whole => self.state_whole(exec, &mut regs),
-                    EachItemState::Pick => self.state_pick(exec, &mut regs),
-                    EachItemState::Mark => self.state_mark(exec, &mut regs),
+                    EachItemState::Big => self.state_big(exec, regs),
+                    EachItemState::Whole => self.state_whole(exec, regs),
+                    EachItemState::Pick => self.state_pick(exec, regs),
+                    EachItemState::Mark => self.state_mark(exec, regs),
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,

@@ -206,12 +206,12 @@ pub mod inline_parallel {
         fn run_each_item<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
             let mut state = EachItemState::P;
             loop {
                 let step = match state {
-                    EachItemState::P => self.state_p(exec, &mut regs),
+                    EachItemState::P => self.state_p(exec, regs),
                 };
                 match step? {
                     __sfn::Step::Next(next) => state = next,

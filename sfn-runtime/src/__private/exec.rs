@@ -618,27 +618,37 @@ impl Exec {
 /// the state that starts them, on one reused view of the execution: nothing
 /// is allocated per run, and event ids are counted exactly as when they run
 /// as futures (each completes when first polled, in the same order).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Inline {
     /// The view the runs use, kept from one run to the next.
-    child: Option<Exec>,
+    child: Exec,
 }
 
 impl Inline {
+    /// Runs started by `exec`'s current state.
+    pub(crate) fn new(exec: &Exec) -> Inline {
+        Inline {
+            child: exec.child(exec.alone),
+        }
+    }
+
     /// The view of the execution for one branch or iteration started now
     /// by `exec`'s state, with a fresh current state, as [`Exec::branch`]
     /// would start it. [`Inline::finish`] follows the run.
+    ///
+    /// Nothing here may call out of line: the event ids it copies were
+    /// just stored by `exec`, and are then taken from registers rather
+    /// than loaded back from memory still being written.
     #[inline]
     pub(crate) fn start(&mut self, exec: &Exec) -> &mut Exec {
-        let child = self.child.get_or_insert_with(|| exec.child(exec.alone));
-        child.restart(exec, exec.alone);
-        child
+        self.child.restart(exec, exec.alone);
+        &mut self.child
     }
 
     /// After a run: `exec` goes on counting events where the run stopped.
     #[inline]
     pub(crate) fn finish(&self, exec: &mut Exec) {
-        let Some(child) = &self.child else { return };
+        let child = &self.child;
         if exec.alone {
             if child.alone {
                 exec.count = child.count;

@@ -96,7 +96,7 @@ pub fn parallel_inline(
 ) -> Result<Value, Error> {
     exec.event("ParallelStateStarted", |_| Map::new());
     let mut results = Vec::with_capacity(branches.len());
-    let mut inline = Inline::default();
+    let mut inline = Inline::new(exec);
     let mut each = || {
         for (i, run) in branches.iter().enumerate() {
             let input = if i + 1 == branches.len() {
@@ -360,6 +360,7 @@ where
 /// [`map`] for an item processor that never waits (it has no Task, Wait,
 /// Parallel or Map state): its iterations are plain calls, one after another
 /// on one reused view of the execution, with the same events and results.
+/// `run` borrows each iteration's input, which stays where `select` built it.
 pub fn map_inline<I, In, S, R>(
     exec: &mut Exec,
     spec: MapSpec,
@@ -371,25 +372,31 @@ where
     I: IntoIterator,
     I::IntoIter: ExactSizeIterator,
     S: FnMut(&mut Exec, usize, I::Item) -> Result<In, Error>,
-    R: FnMut(&mut Exec, In) -> Result<Value, Error>,
+    R: FnMut(&mut Exec, &mut In) -> Result<Value, Error>,
 {
     let items = items.into_iter();
     let total = items.len();
     map_started(exec, total);
     let mut results = Vec::with_capacity(total);
     let mut tally = Tally::new(spec, total);
-    let mut inline = Inline::default();
+    let mut inline = Inline::new(exec);
     let each = || {
         for (index, item) in items.enumerate() {
-            let input = select(exec, index, item)?;
+            // The input stays here, lent to the run: the registers of an
+            // item processor are not copied again to start it.
+            let mut input = select(exec, index, item)?;
             exec.event("MapIterationStarted", |_| iteration(index, spec.state));
-            let outcome = run(inline.start(exec), input);
+            let outcome = run(inline.start(exec), &mut input);
             inline.finish(exec);
-            let output = match outcome {
-                Ok(output) => tally.succeeded(exec, index, output),
-                Err(error) => tally.failed(exec, index, error)?,
-            };
-            results.push(output);
+            // The output goes to its place before the event is counted, so
+            // that it is moved once, straight from where the run left it.
+            match outcome {
+                Ok(output) => {
+                    results.push(output);
+                    tally.succeeded(exec, index);
+                }
+                Err(error) => results.push(tally.failed(exec, index, error)?),
+            }
         }
         Ok(())
     };
@@ -431,17 +438,19 @@ impl Tally {
         outcome: Result<Value, Error>,
     ) -> Result<Value, Error> {
         match outcome {
-            Ok(output) => Ok(self.succeeded(exec, index, output)),
+            Ok(output) => {
+                self.succeeded(exec, index);
+                Ok(output)
+            }
             Err(error) => self.failed(exec, index, error),
         }
     }
 
-    /// Emits the success of iteration `index`, whose output stands for it.
+    /// Emits the success of iteration `index`.
     #[inline]
-    fn succeeded(&self, exec: &mut Exec, index: usize, output: Value) -> Value {
+    fn succeeded(&self, exec: &mut Exec, index: usize) {
         let name = self.spec.state;
         exec.event("MapIterationSucceeded", |_| iteration(index, name));
-        output
     }
 
     /// Emits the failure of iteration `index`: the error output that stands

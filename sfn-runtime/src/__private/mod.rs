@@ -25,7 +25,7 @@ pub use fanout::{
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
 pub use value::{
-    Reg, arr, check_template_paths, obj, part, regs, take_part, template_context_path,
+    Reg, arr, check_template_paths, obj, part, regs, regs_taken, take_part, template_context_path,
     template_item_path, template_item_ref, template_miss, template_path, template_ref,
     template_take,
 };

@@ -106,6 +106,13 @@ pub fn regs<T: Reg, const N: usize, const K: usize>(input: [T; N]) -> [T; K] {
     std::array::from_fn(|_| input.next().unwrap_or_default())
 }
 
+/// [`regs`] for an input lent by the caller: its slots are taken, leaving
+/// it empty.
+#[inline]
+pub fn regs_taken<T: Reg, const N: usize, const K: usize>(input: &mut [T; N]) -> [T; K] {
+    std::array::from_fn(|i| input.get_mut(i).map(std::mem::take).unwrap_or_default())
+}
+
 /// The value of a `"key.$": "$$…"` template member, read from the context object.
 pub fn template_context_path(
     exec: &Exec,
