@@ -431,8 +431,19 @@ impl Exec {
     /// only called when the history is recorded.
     #[inline]
     pub fn exit_with(&mut self, output: impl FnOnce() -> Value) {
+        if self.plain {
+            self.count_event();
+        } else {
+            self.exit_recorded(output);
+        }
+    }
+
+    /// [`Exec::exit_with`] when the history may be recorded: only then is
+    /// the event's kind looked up.
+    #[inline(never)]
+    fn exit_recorded(&mut self, output: impl FnOnce() -> Value) {
         let name = self.state;
-        self.event(self.state_kind.exited(), |_| {
+        self.record(self.state_kind.exited(), |_| {
             let mut d = Map::new();
             d.insert("name".into(), name.into());
             d.insert("output".into(), output());
