@@ -186,13 +186,13 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
                 " Runs {}: one match arm per state. No state of it waits, so it is a plain call.",
                 b.role
             );
-            // An input in parts comes from its one caller, a Map that
-            // builds it in place and lends it: when it is the registers
-            // already, they are used where they are, without a copy.
+            // A block whose slots borrow is lent its input by its one
+            // caller, the Map that builds it in place: when the input is the
+            // registers already, they are used where they are, without a copy.
             let (param, body) = if regs_are_input(b) {
                 let regs = regs_type(b);
                 (quote! { regs: &mut #regs }, emit_loop(b, true))
-            } else if b.entry().is_known() {
+            } else if b.borrows {
                 (quote! { input: &mut #input }, emit_run_loop(b))
             } else {
                 (quote! { input: #input }, emit_run_loop(b))
@@ -298,7 +298,7 @@ fn emit_run_loop(b: &Block<'_>) -> TokenStream {
     let width = b.width();
     let init = match (b.entry().is_known(), width) {
         _ if regs_are_input(b) => quote! { input },
-        (true, _) if b.runs_inline() => quote! { __sfn::regs_taken(input) },
+        _ if b.borrows => quote! { __sfn::regs_taken(input) },
         (true, _) => quote! { __sfn::regs(input) },
         (false, 1) => quote! { [input] },
         (false, _) => quote! { __sfn::regs([input]) },
@@ -1679,8 +1679,8 @@ fn emit_map(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, map: &MapState) -> 
         };
     };
     let inline = processor.runs_inline();
-    // An inline processor borrows an input in parts; one value it takes.
-    let lend = if processor.entry().is_known() {
+    // An inline processor is lent an input in parts; one value it takes.
+    let lend = if processor.borrows {
         quote! { |exec, input| self.#run(exec, input) }
     } else {
         quote! { |exec, input: &mut #rt::Value| self.#run(exec, ::core::mem::take(input)) }

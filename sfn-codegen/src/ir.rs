@@ -61,6 +61,7 @@ pub struct Block<'d> {
     /// Whether the block's slots may borrow from the Map state that runs it
     /// (`Cow<'i, Value>`): its entry is in parts and no state of it waits, so
     /// its iterations are plain calls made while the Map's input is borrowed.
+    /// Such a block is lent its input (`&mut`), which stays with the Map.
     pub borrows: bool,
     by_name: HashMap<&'d str, usize>,
 }
