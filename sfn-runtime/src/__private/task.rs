@@ -49,11 +49,13 @@ pub struct TaskSpec {
 }
 
 impl TaskSpec {
-    fn event_prefix(&self) -> &'static str {
+    /// The kinds of the attempt's events: `LambdaFunction…` for a Lambda ARN,
+    /// `Activity…` for an activity, `Task…` for an integration.
+    fn events(&self) -> &'static TaskEvents {
         match self.kind {
-            ResourceKind::LambdaFunction => "LambdaFunction",
-            ResourceKind::Activity => "Activity",
-            ResourceKind::LambdaInvoke | ResourceKind::Service { .. } => "Task",
+            ResourceKind::LambdaFunction => &LAMBDA_EVENTS,
+            ResourceKind::Activity => &ACTIVITY_EVENTS,
+            ResourceKind::LambdaInvoke | ResourceKind::Service { .. } => &TASK_EVENTS,
         }
     }
 
@@ -98,8 +100,8 @@ where
     F: FnOnce(Value, TaskContext) -> Fut,
     Fut: Future<Output = TaskResult>,
 {
-    let prefix = spec.event_prefix();
-    exec.event(scheduled(prefix), |_| {
+    let events = spec.events();
+    exec.event(events.scheduled, |_| {
         let mut d = spec.resource_details();
         match spec.kind {
             ResourceKind::LambdaInvoke | ResourceKind::Service { .. } => {
@@ -119,7 +121,7 @@ where
         }
         d
     });
-    exec.event(started(prefix), |_| spec.resource_details());
+    exec.event(events.started, |_| spec.resource_details());
 
     let (payload, function_name, tail) = if spec.kind == ResourceKind::LambdaInvoke {
         let request = lambda_invoke_payload(exec, input)?;
@@ -167,16 +169,16 @@ where
         Race::HeartbeatMissed => Err(Error::new(names::TIMEOUT, "the task missed its heartbeat")),
     };
     match &result {
-        Ok(value) => exec.event(succeeded(prefix), |_| {
+        Ok(value) => exec.event(events.succeeded, |_| {
             let mut d = spec.resource_details();
             d.insert("output".into(), value.clone());
             d
         }),
         Err(err) => {
             let kind = if err.name() == names::TIMEOUT {
-                timed_out(prefix)
+                events.timed_out
             } else {
-                failed(prefix)
+                events.failed
             };
             exec.event(kind, |_| {
                 let mut d = spec.resource_details();
@@ -301,45 +303,38 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> &str {
     }
 }
 
-fn scheduled(prefix: &str) -> &'static str {
-    match prefix {
-        "LambdaFunction" => "LambdaFunctionScheduled",
-        "Activity" => "ActivityScheduled",
-        _ => "TaskScheduled",
-    }
+/// The kinds of the events of a task attempt.
+struct TaskEvents {
+    scheduled: &'static str,
+    started: &'static str,
+    succeeded: &'static str,
+    failed: &'static str,
+    timed_out: &'static str,
 }
 
-fn started(prefix: &str) -> &'static str {
-    match prefix {
-        "LambdaFunction" => "LambdaFunctionStarted",
-        "Activity" => "ActivityStarted",
-        _ => "TaskStarted",
-    }
-}
+static LAMBDA_EVENTS: TaskEvents = TaskEvents {
+    scheduled: "LambdaFunctionScheduled",
+    started: "LambdaFunctionStarted",
+    succeeded: "LambdaFunctionSucceeded",
+    failed: "LambdaFunctionFailed",
+    timed_out: "LambdaFunctionTimedOut",
+};
 
-fn succeeded(prefix: &str) -> &'static str {
-    match prefix {
-        "LambdaFunction" => "LambdaFunctionSucceeded",
-        "Activity" => "ActivitySucceeded",
-        _ => "TaskSucceeded",
-    }
-}
+static ACTIVITY_EVENTS: TaskEvents = TaskEvents {
+    scheduled: "ActivityScheduled",
+    started: "ActivityStarted",
+    succeeded: "ActivitySucceeded",
+    failed: "ActivityFailed",
+    timed_out: "ActivityTimedOut",
+};
 
-fn failed(prefix: &str) -> &'static str {
-    match prefix {
-        "LambdaFunction" => "LambdaFunctionFailed",
-        "Activity" => "ActivityFailed",
-        _ => "TaskFailed",
-    }
-}
-
-fn timed_out(prefix: &str) -> &'static str {
-    match prefix {
-        "LambdaFunction" => "LambdaFunctionTimedOut",
-        "Activity" => "ActivityTimedOut",
-        _ => "TaskTimedOut",
-    }
-}
+static TASK_EVENTS: TaskEvents = TaskEvents {
+    scheduled: "TaskScheduled",
+    started: "TaskStarted",
+    succeeded: "TaskSucceeded",
+    failed: "TaskFailed",
+    timed_out: "TaskTimedOut",
+};
 
 /// What `lambda:invoke` sends to the function.
 struct LambdaRequest {
