@@ -804,16 +804,34 @@ fn template_moving(
             Template::Intrinsic { .. } => false,
         }
     }
+    // An object is built in the source's map once its members are out of
+    // it: the source is not needed again, so its allocation is reused.
+    let assemble = |only: bool| match t {
+        Template::Object(members) => {
+            let members = members.iter().map(|(k, v)| {
+                let v = build(v, only);
+                quote! { (#k, #v) }
+            });
+            quote! {
+                let __members = [#(#members),*];
+                let #target = __sfn::obj_in(__source, __members);
+            }
+        }
+        _ => {
+            let value = build(t, only);
+            quote! { let #target = #value; }
+        }
+    };
     if let [(p, field)] = paths
         && literal_but_paths(t)
     {
         let steps = steps_tokens(&p.steps);
         let text = &p.text;
-        let value = build(t, true);
+        let value = assemble(true);
         return quote! {
             let mut __source = #owned;
             let __taken = __sfn::template_take(exec, &mut __source, #steps, #text, #field)?;
-            let #target = #value;
+            #value
         };
     }
     let checks = paths.iter().map(|(p, field)| {
@@ -821,11 +839,11 @@ fn template_moving(
         let text = &p.text;
         quote! { (#steps, #text, #field) }
     });
-    let value = build(t, false);
+    let value = assemble(false);
     quote! {
         let mut __source = #owned;
         __sfn::check_template_paths(exec, &__source, &[#(#checks),*])?;
-        let #target = #value;
+        #value
     }
 }
 

@@ -404,7 +404,8 @@ pub mod order {
                     "$.Payload.chargeId",
                     "chargeId.$",
                 )?;
-                let result = __sfn::obj([("chargeId", __taken)]);
+                let __members = [("chargeId", __taken)];
+                let result = __sfn::obj_in(__source, __members);
                 ::core::result::Result::Ok(result)
             }
                 .await;

@@ -291,7 +291,7 @@ pub mod parallel {
                         (&[__sfn::path::Step::Index(1i64)], "$[1]", "phone.$"),
                     ],
                 )?;
-                let result = __sfn::obj([
+                let __members = [
                     (
                         "address",
                         __sfn::path::take(
@@ -306,7 +306,8 @@ pub mod parallel {
                             &[__sfn::path::Step::Index(1i64)],
                         ),
                     ),
-                ]);
+                ];
+                let result = __sfn::obj_in(__source, __members);
                 ::core::result::Result::Ok(result)
             }
                 .await;

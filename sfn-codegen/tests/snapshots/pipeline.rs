@@ -500,7 +500,7 @@ pub mod pipeline {
                         ),
                     ],
                 )?;
-                let result = __sfn::obj([
+                let __members = [
                     (
                         "totals",
                         __sfn::path::take(
@@ -518,7 +518,8 @@ pub mod pipeline {
                             ],
                         ),
                     ),
-                ]);
+                ];
+                let result = __sfn::obj_in(__source, __members);
                 ::core::result::Result::Ok(result)
             }
                 .await;

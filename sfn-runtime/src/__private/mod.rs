@@ -25,9 +25,9 @@ pub use fanout::{
 pub use retry::{Retrier, RetryState, catch_index, error_matches};
 pub use task::{ResourceKind, TaskSpec, invoke};
 pub use value::{
-    Reg, arr, check_template_paths, obj, part, regs, regs_taken, take_part, template_context_path,
-    template_item_path, template_item_ref, template_miss, template_path, template_ref,
-    template_take,
+    Reg, arr, check_template_paths, obj, obj_in, part, regs, regs_taken, take_part,
+    template_context_path, template_item_path, template_item_ref, template_miss, template_path,
+    template_ref, template_take,
 };
 
 pub use crate::choice;

@@ -17,6 +17,29 @@ pub fn obj<const N: usize>(members: [(&'static str, Value); N]) -> Value {
     Value::Object(map)
 }
 
+/// How many members more than it gets an object may have for its map to be
+/// reused by [`obj_in`]: beyond that, a new map is smaller.
+const REUSE_SLACK: usize = 8;
+
+/// An object literal from its members, in order, built in the map of
+/// `source` when that is an object of about the same size: `source` is a value
+/// no longer needed (a task's result once its ResultSelector has taken what
+/// it uses), so its members are dropped and its allocation holds the new
+/// members instead of a new map.
+#[inline]
+pub fn obj_in<const N: usize>(source: Value, members: [(&'static str, Value); N]) -> Value {
+    match source {
+        Value::Object(mut map) if map.len() <= N + REUSE_SLACK => {
+            map.clear();
+            for (k, v) in members {
+                map.insert(k.to_owned(), v);
+            }
+            Value::Object(map)
+        }
+        _ => obj(members),
+    }
+}
+
 /// An array literal.
 #[inline]
 pub fn arr<const N: usize>(items: [Value; N]) -> Value {
@@ -208,5 +231,45 @@ fn template_value(
     match path::get(source, steps) {
         Ok(v) => Ok(v.clone()),
         Err(_) => Err(template_miss(exec, input, text, field)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn keys(v: &Value) -> Vec<&str> {
+        v.as_object()
+            .map(|m| m.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn an_object_built_in_its_source_has_only_its_members_in_their_order() {
+        // The source's members are dropped, whatever their names and order.
+        let source = json!({"step": 9, "payload": {"id": "T-1"}, "last": [1, 2]});
+        let built = obj_in(
+            source,
+            [("payload", json!({"id": "T-1"})), ("step", json!(1))],
+        );
+        assert_eq!(built, json!({"payload": {"id": "T-1"}, "step": 1}));
+        assert_eq!(keys(&built), ["payload", "step"]);
+    }
+
+    #[test]
+    fn an_object_is_built_anew_when_its_source_is_not_a_small_object() {
+        let members = || [("a", json!(1)), ("b", json!("two"))];
+        let wide: Map<String, Value> = (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
+        for source in [
+            json!([1, 2, 3]),
+            json!("text"),
+            json!(null),
+            Value::Object(wide),
+        ] {
+            let built = obj_in(source, members());
+            assert_eq!(built, json!({"a": 1, "b": "two"}));
+            assert_eq!(keys(&built), ["a", "b"]);
+        }
     }
 }
