@@ -233,45 +233,43 @@ async fn notified(notify: Option<&Notify>) {
 /// escaped as `\uXXXX`, every number at its longest), or a number above
 /// `stop` as soon as the bound passes it.
 fn size_bound(value: &Value, stop: usize) -> usize {
-    /// The bound of a value that holds no other, `None` for a container:
-    /// leaves are summed in their container's loop, without a call each.
+    /// The bound of `value`, summed into its container's total without a
+    /// call when it holds no other value.
     #[inline(always)]
-    fn leaf(value: &Value) -> Option<usize> {
+    fn item(value: &Value, stop: usize) -> usize {
         match value {
-            Value::Null | Value::Bool(_) => Some(5),
-            Value::Number(_) => Some(24),
-            Value::String(s) => Some(2 + 6 * s.len()),
-            Value::Array(_) | Value::Object(_) => None,
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 24,
+            Value::String(s) => 2 + 6 * s.len(),
+            Value::Array(_) | Value::Object(_) => walk(value, stop),
         }
     }
-    fn walk(value: &Value, total: &mut usize, stop: usize) {
-        if *total > stop {
-            return;
-        }
-        let add = |item: &Value, total: &mut usize| match leaf(item) {
-            Some(n) => *total += n,
-            None => walk(item, total, stop),
-        };
+    fn walk(value: &Value, stop: usize) -> usize {
+        let mut total = 0;
         match value {
             Value::Array(items) => {
-                *total += 2 + items.len();
-                for item in items {
-                    add(item, total);
+                total += 2 + items.len();
+                for value in items {
+                    total += item(value, stop);
+                    if total > stop {
+                        break;
+                    }
                 }
             }
             Value::Object(members) => {
-                *total += 2 + members.len();
-                for (key, item) in members {
-                    *total += 3 + 6 * key.len();
-                    add(item, total);
+                total += 2 + members.len();
+                for (key, value) in members {
+                    total += 3 + 6 * key.len() + item(value, stop);
+                    if total > stop {
+                        break;
+                    }
                 }
             }
-            other => *total += leaf(other).unwrap_or_default(),
+            leaf => total += item(leaf, stop),
         }
+        total
     }
-    let mut total = 0;
-    walk(value, &mut total, stop);
-    total
+    walk(value, stop)
 }
 
 fn check_size(spec: &TaskSpec, value: Value) -> Result<Value, Error> {
