@@ -11,6 +11,7 @@ use sfn_runtime::{RunOptions, Status, Value, json};
 sfn_runtime::include_workflow!("tests/workflows/inline_map.asl.json");
 sfn_runtime::include_workflow!("tests/workflows/inline_parallel.asl.json");
 sfn_runtime::include_workflow!("tests/workflows/inline_wide_map.asl.json");
+sfn_runtime::include_workflow!("tests/workflows/lent_parallel.asl.json");
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
@@ -160,4 +161,40 @@ fn inline_branches_and_iterations_keep_event_ids_and_links() {
         (22, 21, "ExecutionSucceeded"),
     ];
     assert_eq!(events, expected);
+}
+
+#[test]
+fn lent_branches_copy_only_what_they_keep() {
+    // §8 (Parallel): every branch gets the effective input (here `$.order`),
+    // and the result is the array of the branches' outputs, in order.
+    let run = |input: Value| block_on(lent_parallel::Workflow::new(()).run(input));
+    let order = json!({"id": "A-1", "total": 150, "lines": [1, 2]});
+    let out = run(json!({"order": order})).expect("the workflow succeeds");
+    assert_eq!(
+        out.to_string(),
+        r#"{"order":{"id":"A-1","total":150,"lines":[1,2]},"fan":[{"id":"A-1","total":150,"tag":"picked"},{"id":"A-1","total":150,"lines":[1,2]},{"size":"big"}],"static":[{"fixed":1}]}"#
+    );
+    let out = run(json!({"order": {"id": "B-2", "total": 40}})).expect("the workflow succeeds");
+    assert_eq!(
+        out["fan"],
+        json!([{"id": "B-2", "total": 40, "tag": "picked"}, {"id": "B-2", "total": 40}, {"size": "small"}])
+    );
+}
+
+#[test]
+fn a_missing_path_in_a_lent_branch_fails_the_execution() {
+    // `$.total` is missing: the first branch's Parameters fail with
+    // States.Runtime (spec §5: the cause names the path, the field and the
+    // branch's input), which `States.ALL` does not retry (§6.1).
+    let failed = block_on(lent_parallel::Workflow::new(()).run(json!({"order": {"id": "C-3"}})))
+        .expect_err("the workflow fails");
+    assert_eq!(failed.status, Status::Failed);
+    assert_eq!(failed.error.as_deref(), Some("States.Runtime"));
+    let cause = failed.cause.unwrap_or_default();
+    assert!(
+        cause.contains(
+            "The JSONPath '$.total' specified for the field 'total.$' could not be found in the input '{\"id\":\"C-3\"}'"
+        ),
+        "{cause}"
+    );
 }

@@ -192,6 +192,9 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
             let (param, body) = if regs_are_input(b) {
                 let regs = regs_type(b);
                 (quote! { regs: &mut #regs }, emit_loop(b, true))
+            } else if b.borrows && !b.entry().is_known() {
+                // A Parallel branch, lent the Parallel's input.
+                (quote! { input: &'i ::sfn_runtime::Value }, emit_run_loop(b))
             } else if b.borrows {
                 (quote! { input: &mut #input }, emit_run_loop(b))
             } else {
@@ -298,6 +301,8 @@ fn emit_run_loop(b: &Block<'_>) -> TokenStream {
     let width = b.width();
     let init = match (b.entry().is_known(), width) {
         _ if regs_are_input(b) => quote! { input },
+        (false, 1) if b.borrows => quote! { [::std::borrow::Cow::Borrowed(input)] },
+        (false, _) if b.borrows => quote! { __sfn::regs([::std::borrow::Cow::Borrowed(input)]) },
         _ if b.borrows => quote! { __sfn::regs_taken(input) },
         (true, _) => quote! { __sfn::regs(input) },
         (false, 1) => quote! { [input] },
@@ -1443,15 +1448,26 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
         None => quote! { input },
     };
     let count = s.blocks.len();
-    if s.blocks.iter().all(|&index| m.blocks[index].runs_inline()) {
+    if s.blocks.iter().all(|&index| m.blocks[index].borrows) {
+        // Branches that run as plain calls borrow the effective input, each
+        // copying only what it keeps: the input is never copied whole for them.
+        let usage = match &p.parameters {
+            Some(params) if !reads_input(params) => Usage::Unused,
+            _ => Usage::Borrowed,
+        };
+        let input = input_binding(&p.io, keep_raw, usage);
+        let lent = match &p.parameters {
+            Some(params) => {
+                let t = template(params, &input_ref(usage));
+                quote! { &#t }
+            }
+            None => quote! { input },
+        };
         let branches = s.blocks.iter().map(|&index| {
             let run = ident(&m.blocks[index].fn_name);
-            quote! { &|exec: &mut #rt::Exec, input: #rt::Value| self.#run(exec, input) }
+            quote! { &|exec: &mut #rt::Exec, input: &#rt::Value| self.#run(exec, input) }
         });
-        let call = quote! {{
-            let branch_input = #branch_input;
-            #rt::parallel_inline(exec, branch_input, &[#(#branches),*])
-        }};
+        let call = quote! { #rt::parallel_inline(exec, #lent, &[#(#branches),*]) };
         return emit_work(b, &Tail::of(&p.io, &p.outcome), input, call);
     }
     let branches = s.blocks.iter().enumerate().map(|(i, &index)| {

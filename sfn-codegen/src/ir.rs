@@ -58,10 +58,13 @@ pub struct Block<'d> {
     pub file: String,
     /// Each state's input shape (see [`crate::shape`]), by state index.
     pub inputs: Vec<Shape>,
-    /// Whether the block's slots may borrow from the Map state that runs it
-    /// (`Cow<'i, Value>`): its entry is in parts and no state of it waits, so
-    /// its iterations are plain calls made while the Map's input is borrowed.
-    /// Such a block is lent its input (`&mut`), which stays with the Map.
+    /// Whether the block's slots may borrow from the state that runs it
+    /// (`Cow<'i, Value>`), because no state of it waits, so that it runs as a
+    /// plain call while that state's input is borrowed. A Map's item
+    /// processor whose entry is in parts is lent its registers (`&mut`),
+    /// which stay with the Map; the branches of a Parallel whose branches all
+    /// run so are lent the Parallel's input (`&Value`), which none of them
+    /// copies whole unless it keeps it whole.
     pub borrows: bool,
     by_name: HashMap<&'d str, usize>,
 }
@@ -252,6 +255,11 @@ impl<'d> Lowerer<'d, '_> {
                             crate::emit::doc_text(&state.name)
                         );
                         blocks.push(self.block(branch, ty, f, role, Shape::Any));
+                    }
+                    if blocks.iter().all(|&b| self.blocks[b].runs_inline()) {
+                        for &b in &blocks {
+                            self.blocks[b].borrows = true;
+                        }
                     }
                 }
                 Body::Map(map) => {

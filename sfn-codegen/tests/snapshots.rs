@@ -106,6 +106,11 @@ fn inline_parallel_workflow() {
 }
 
 #[test]
+fn lent_parallel_workflow() {
+    check("examples/tests/workflows/lent_parallel.asl.json");
+}
+
+#[test]
 fn registers_workflow() {
     check("examples/tests/workflows/registers.asl.json");
 }

@@ -157,12 +157,14 @@ pub mod inline_parallel {
         }
         /// Runs branch 1 of Parallel state "Fan": one match arm per state. No state of it waits, so it is a plain call.
         #[inline]
-        fn run_fan_branch_1(
+        fn run_fan_branch_1<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            input: ::sfn_runtime::Value,
+            input: &'i ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1] = [
+                ::std::borrow::Cow::Borrowed(input),
+            ];
             let mut state = FanBranch1State::A;
             loop {
                 let step = match state {
@@ -172,7 +174,7 @@ pub mod inline_parallel {
                     __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End => {
                         return ::core::result::Result::Ok(
-                            ::core::mem::take(&mut regs[0]),
+                            __sfn::Reg::take_value(&mut regs[0]),
                         );
                     }
                 }
@@ -180,12 +182,14 @@ pub mod inline_parallel {
         }
         /// Runs branch 2 of Parallel state "Fan": one match arm per state. No state of it waits, so it is a plain call.
         #[inline]
-        fn run_fan_branch_2(
+        fn run_fan_branch_2<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            input: ::sfn_runtime::Value,
+            input: &'i ::sfn_runtime::Value,
         ) -> ::core::result::Result<::sfn_runtime::Value, ::sfn_runtime::Error> {
-            let mut regs: [::sfn_runtime::Value; 1] = [input];
+            let mut regs: [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1] = [
+                ::std::borrow::Cow::Borrowed(input),
+            ];
             let mut state = FanBranch2State::B;
             loop {
                 let step = match state {
@@ -195,7 +199,7 @@ pub mod inline_parallel {
                     __sfn::Step::Next(next) => state = next,
                     __sfn::Step::End => {
                         return ::core::result::Result::Ok(
-                            ::core::mem::take(&mut regs[0]),
+                            __sfn::Reg::take_value(&mut regs[0]),
                         );
                     }
                 }
@@ -231,22 +235,19 @@ pub mod inline_parallel {
         ) -> ::core::result::Result<__sfn::Step<State>, ::sfn_runtime::Error> {
             let mut data = ::core::mem::take(&mut regs[0]);
             exec.enter("Fan", __sfn::StateKind::Parallel, &data);
-            let input = data.clone();
-            let result = {
-                let branch_input = input;
-                __sfn::parallel_inline(
-                    exec,
-                    branch_input,
-                    &[
-                        &|exec: &mut __sfn::Exec, input: __sfn::Value| {
-                            self.run_fan_branch_1(exec, input)
-                        },
-                        &|exec: &mut __sfn::Exec, input: __sfn::Value| {
-                            self.run_fan_branch_2(exec, input)
-                        },
-                    ],
-                )
-            };
+            let input = &data;
+            let result = __sfn::parallel_inline(
+                exec,
+                input,
+                &[
+                    &|exec: &mut __sfn::Exec, input: &__sfn::Value| {
+                        self.run_fan_branch_1(exec, input)
+                    },
+                    &|exec: &mut __sfn::Exec, input: &__sfn::Value| {
+                        self.run_fan_branch_2(exec, input)
+                    },
+                ],
+            );
             let result = result?;
             data = __sfn::merge_result(
                 exec,
@@ -312,10 +313,10 @@ pub mod inline_parallel {
             ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "A": Pass state, `examples/tests/workflows/inline_parallel.asl.json:11`. Its input is `regs[0]`.
-        fn state_a(
+        fn state_a<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            regs: &mut [::sfn_runtime::Value; 1],
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
         ) -> ::core::result::Result<__sfn::Step<FanBranch1State>, ::sfn_runtime::Error> {
             let [__d0] = regs;
             exec.enter("A", __sfn::StateKind::Pass, __d0);
@@ -324,26 +325,36 @@ pub mod inline_parallel {
                 &[__sfn::path::Step::Field("value")],
             ) else {
                 return ::core::result::Result::Err(
-                    __sfn::template_miss(exec, &__d0.clone(), "$.value", "value.$"),
+                    __sfn::template_miss(
+                        exec,
+                        &__sfn::Value::clone(__d0),
+                        "$.value",
+                        "value.$",
+                    ),
                 );
             };
             exec.exit_with(|| __sfn::obj([
                 ("branch", __sfn::Value::from("a")),
                 ("value", __p0.clone()),
             ]));
-            regs[0] = __sfn::obj([
-                ("branch", __sfn::Value::from("a")),
-                ("value", __sfn::path::take(__d0, &[__sfn::path::Step::Field("value")])),
-            ]);
+            regs[0] = ::std::borrow::Cow::Owned(
+                __sfn::obj([
+                    ("branch", __sfn::Value::from("a")),
+                    (
+                        "value",
+                        __sfn::take_part(__d0, &[__sfn::path::Step::Field("value")]),
+                    ),
+                ]),
+            );
             ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "B": Pass state, `examples/tests/workflows/inline_parallel.asl.json:24`. Its input is `regs[0]`.
-        fn state_b(
+        fn state_b<'i>(
             &self,
             exec: &mut __sfn::Exec,
-            regs: &mut [::sfn_runtime::Value; 1],
+            regs: &mut [::std::borrow::Cow<'i, ::sfn_runtime::Value>; 1],
         ) -> ::core::result::Result<__sfn::Step<FanBranch2State>, ::sfn_runtime::Error> {
-            let mut data = ::core::mem::take(&mut regs[0]);
+            let mut data = __sfn::Reg::take_value(&mut regs[0]);
             exec.enter("B", __sfn::StateKind::Pass, &data);
             let result = __sfn::Value::from("b");
             data = __sfn::merge_result(
@@ -354,7 +365,7 @@ pub mod inline_parallel {
                 result,
             )?;
             exec.exit(&data);
-            regs[0] = data;
+            regs[0] = ::std::borrow::Cow::Owned(data);
             ::core::result::Result::Ok(__sfn::Step::End)
         }
         /// "P": Pass state, `examples/tests/workflows/inline_parallel.asl.json:45`. Its input is an object the compiler knows but for one value, in `regs[0]`.

@@ -83,27 +83,22 @@ pub async fn parallel<const N: usize>(
 }
 
 /// One Parallel branch that never waits: a call of its run loop.
-pub type InlineBranch<'a> = &'a dyn Fn(&mut Exec, Value) -> Result<Value, Error>;
+pub type InlineBranch<'a> = &'a dyn Fn(&mut Exec, &Value) -> Result<Value, Error>;
 
 /// [`parallel`] for branches that never wait (no Task, Wait, Parallel or
 /// Map state in any of them): each is a plain call, one after another on one
 /// reused view of the execution, with the same events and results. Every
-/// branch gets a copy of `input`; the last one takes it.
+/// branch borrows `input`, and copies only the parts of it that it keeps.
 pub fn parallel_inline(
     exec: &mut Exec,
-    mut input: Value,
+    input: &Value,
     branches: &[InlineBranch<'_>],
 ) -> Result<Value, Error> {
     exec.event("ParallelStateStarted", |_| Map::new());
     let mut results = Vec::with_capacity(branches.len());
     let mut inline = Inline::new(exec);
     let mut each = || {
-        for (i, run) in branches.iter().enumerate() {
-            let input = if i + 1 == branches.len() {
-                std::mem::take(&mut input)
-            } else {
-                input.clone()
-            };
+        for run in branches {
             let outcome = run(inline.start(exec), input);
             inline.finish(exec);
             results.push(outcome?);
