@@ -299,14 +299,19 @@ fn emit_workflow(m: &Machine<'_>) -> TokenStream {
 fn emit_run_loop(b: &Block<'_>) -> TokenStream {
     let regs = regs_type(b);
     let width = b.width();
+    // An input of unknown shape goes in the first register: borrowed by
+    // a lent Parallel branch, else owned.
+    let whole = if b.borrows {
+        quote! { ::std::borrow::Cow::Borrowed(input) }
+    } else {
+        quote! { input }
+    };
     let init = match (b.entry().is_known(), width) {
         _ if regs_are_input(b) => quote! { input },
-        (false, 1) if b.borrows => quote! { [::std::borrow::Cow::Borrowed(input)] },
-        (false, _) if b.borrows => quote! { __sfn::regs([::std::borrow::Cow::Borrowed(input)]) },
-        _ if b.borrows => quote! { __sfn::regs_taken(input) },
+        (true, _) if b.borrows => quote! { __sfn::regs_taken(input) },
         (true, _) => quote! { __sfn::regs(input) },
-        (false, 1) => quote! { [input] },
-        (false, _) => quote! { __sfn::regs([input]) },
+        (false, 1) => quote! { [#whole] },
+        (false, _) => quote! { __sfn::regs([#whole]) },
     };
     let run = emit_loop(b, false);
     quote! {
@@ -1432,35 +1437,26 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
     let rt = quote! { __sfn };
     let keep_raw =
         !p.outcome.catch.is_empty() || !matches!(p.outcome.result_path, PathField::Default);
+    // Branches that run as plain calls borrow the effective input, each
+    // copying only what it keeps: the input is never copied whole for them.
+    let lent = s.blocks.iter().all(|&index| m.blocks[index].borrows);
+    let retried = !p.outcome.retry.is_empty();
     let usage = match &p.parameters {
-        // Each attempt copies the input: borrow it.
-        None if !p.outcome.retry.is_empty() => Usage::Borrowed,
-        None => Usage::Owned,
         Some(params) if reads_input(params) => Usage::Borrowed,
         Some(_) => Usage::Unused,
+        // Lent branches borrow it; each attempt otherwise copies it.
+        None if lent || retried => Usage::Borrowed,
+        None => Usage::Owned,
     };
     let input = input_binding(&p.io, keep_raw, usage);
-    let source = input_ref(usage);
-    let branch_input = match &p.parameters {
-        Some(params) => template(params, &source),
-        // Each retry needs the input again.
-        None if !p.outcome.retry.is_empty() => quote! { input.clone() },
-        None => quote! { input },
-    };
+    let params = p
+        .parameters
+        .as_ref()
+        .map(|params| template(params, &input_ref(usage)));
     let count = s.blocks.len();
-    if s.blocks.iter().all(|&index| m.blocks[index].borrows) {
-        // Branches that run as plain calls borrow the effective input, each
-        // copying only what it keeps: the input is never copied whole for them.
-        let usage = match &p.parameters {
-            Some(params) if !reads_input(params) => Usage::Unused,
-            _ => Usage::Borrowed,
-        };
-        let input = input_binding(&p.io, keep_raw, usage);
-        let lent = match &p.parameters {
-            Some(params) => {
-                let t = template(params, &input_ref(usage));
-                quote! { &#t }
-            }
+    if lent {
+        let lent = match params {
+            Some(t) => quote! { &#t },
             None => quote! { input },
         };
         let branches = s.blocks.iter().map(|&index| {
@@ -1470,6 +1466,12 @@ fn emit_parallel(m: &Machine<'_>, b: &Block<'_>, s: &StateIr<'_>, p: &Parallel) 
         let call = quote! { #rt::parallel_inline(exec, #lent, &[#(#branches),*]) };
         return emit_work(b, &Tail::of(&p.io, &p.outcome), input, call);
     }
+    let branch_input = match params {
+        Some(t) => t,
+        // Each retry needs the input again.
+        None if retried => quote! { input.clone() },
+        None => quote! { input },
+    };
     let branches = s.blocks.iter().enumerate().map(|(i, &index)| {
         let block = &m.blocks[index];
         let run = ident(&block.fn_name);

@@ -10,7 +10,12 @@ use super::path::{self, Step};
 /// An object literal from its members, in order.
 #[inline]
 pub fn obj<const N: usize>(members: [(&'static str, Value); N]) -> Value {
-    let mut map = Map::with_capacity(N);
+    fill(Map::with_capacity(N), members)
+}
+
+/// `map` with `members` inserted, in order, as an object.
+#[inline]
+fn fill<const N: usize>(mut map: Map<String, Value>, members: [(&'static str, Value); N]) -> Value {
     for (k, v) in members {
         map.insert(k.to_owned(), v);
     }
@@ -31,10 +36,7 @@ pub fn obj_in<const N: usize>(source: Value, members: [(&'static str, Value); N]
     match source {
         Value::Object(mut map) if map.len() <= N + REUSE_SLACK => {
             map.clear();
-            for (k, v) in members {
-                map.insert(k.to_owned(), v);
-            }
-            Value::Object(map)
+            fill(map, members)
         }
         _ => obj(members),
     }
